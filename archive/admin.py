@@ -1,0 +1,129 @@
+"""The editors' desk: curating articles and their tags."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.html import format_html
+
+from archive.models import Article, Jurisdiction, Official, Outlet, Topic
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "homepage", "article_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("articles"))
+
+    @admin.display(description="Articles", ordering="article_count")
+    def article_count(self, obj):
+        return obj.article_count
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "postal_code", "parent", "fips", "slug"]
+    list_filter = ["kind", "postal_code"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "slug", "fips", "postal_code"]
+    autocomplete_fields = ["parent"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Official)
+class OfficialAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "agency", "jurisdiction", "slug"]
+    list_select_related = ["jurisdiction"]
+    search_fields = ["name", "slug", "role", "agency"]
+    autocomplete_fields = ["jurisdiction"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "description"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = [
+        "headline",
+        "outlet",
+        "published_display",
+        "place_count",
+        "official_count",
+        "topic_count",
+    ]
+    list_filter = ["outlet", "topics", "date_precision", "is_excerpt", "jurisdictions__postal_code"]
+    list_select_related = ["outlet"]
+    search_fields = ["headline", "body", "byline"]
+    autocomplete_fields = ["outlet", "jurisdictions", "officials", "topics"]
+    readonly_fields = ["slug", "raw_text", "sha256", "public_page", "created_at", "updated_at"]
+    date_hierarchy = "published_on"
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "headline",
+                    "headline_uncertain",
+                    "slug",
+                    "public_page",
+                    "outlet",
+                    "byline",
+                ]
+            },
+        ),
+        (
+            "Publication",
+            {
+                "fields": ["published_on", "date_precision", "date_uncertain", "source_url"],
+                "description": "For a month or a year, enter its first day and pick the precision.",
+            },
+        ),
+        ("Tags", {"fields": ["jurisdictions", "officials", "topics"]}),
+        ("Text", {"fields": ["body", "is_excerpt", "raw_text", "sha256"]}),
+        ("Curation", {"fields": ["curator_note", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                place_count=Count("jurisdictions", distinct=True),
+                official_count=Count("officials", distinct=True),
+                topic_count=Count("topics", distinct=True),
+            )
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        # A new article needs its text typed in; after that the collected text never changes.
+        if obj is None:
+            return [f for f in self.readonly_fields if f != "raw_text"]
+        return self.readonly_fields
+
+    @admin.display(description="Published", ordering="published_on")
+    def published_display(self, obj):
+        return obj.published.display() if obj.published else "—"
+
+    @admin.display(description="Public page")
+    def public_page(self, obj):
+        if not obj.pk:
+            return "—"
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.get_absolute_url())
+
+    @admin.display(description="Places", ordering="place_count")
+    def place_count(self, obj):
+        return obj.place_count
+
+    @admin.display(description="Officials", ordering="official_count")
+    def official_count(self, obj):
+        return obj.official_count
+
+    @admin.display(description="Topics", ordering="topic_count")
+    def topic_count(self, obj):
+        return obj.topic_count

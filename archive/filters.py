@@ -1,0 +1,142 @@
+"""The one FilterSet behind every list of articles: the HTML list, and every other view of it.
+
+django-filter drops an invalid value and filters as if it were absent; a researcher who
+mistypes a county slug would then see the whole archive and believe it. Our views therefore
+use the form's errors (FilterView's strict mode shows no results and the error instead).
+"""
+
+import django_filters
+from django import forms
+
+from archive.models import Article, Jurisdiction, Official, Outlet, Topic
+from archive.search import normalize_query_text
+
+SORT_CHOICES = [
+    ("relevance", "Relevance"),
+    ("newest", "Newest first"),
+    ("oldest", "Oldest first"),
+]
+
+
+class SearchTextField(forms.CharField):
+    """Any text at all is a valid query: NUL bytes are dropped, not reported."""
+
+    def to_python(self, value):
+        return normalize_query_text(super().to_python(value))
+
+
+class StateField(forms.CharField):
+    """A two-letter postal code of a state in the archive, in either case."""
+
+    default_error_messages = {"unknown": "There is no state with the postal code “%(value)s”."}
+
+    def clean(self, value):
+        value = (super().clean(value) or "").strip().upper()
+        if value and not Jurisdiction.objects.states().filter(postal_code=value).exists():
+            raise forms.ValidationError(
+                self.error_messages["unknown"], code="unknown", params={"value": value}
+            )
+        return value
+
+
+class SearchTextFilter(django_filters.CharFilter):
+    field_class = SearchTextField
+
+
+class StateFilter(django_filters.CharFilter):
+    field_class = StateField
+
+
+class ArticleFilterForm(forms.Form):
+    """Checks across fields."""
+
+    def clean(self):
+        cleaned = super().clean()
+        after, before = cleaned.get("published_after"), cleaned.get("published_before")
+        if after and before and after > before:
+            self.add_error("published_before", "The end date is before the start date.")
+        return cleaned
+
+
+def slug_filter(label: str, model, field_name: str, method: str):
+    """A repeatable slug parameter; several values mean any of them (filtered by ``method``)."""
+    return django_filters.ModelMultipleChoiceFilter(
+        label=label,
+        field_name=field_name,
+        lookup_expr="in",
+        to_field_name="slug",
+        queryset=model.objects.all(),
+        method=method,
+        error_messages={"invalid_choice": f"There is no {label.lower()} “%(value)s”."},
+    )
+
+
+class ArticleFilter(django_filters.FilterSet):
+    q = SearchTextFilter(label="Search", field_name="search_vector", method="filter_q")
+    jurisdiction = slug_filter("Jurisdiction", Jurisdiction, "jurisdictions", "filter_jurisdiction")
+    state = StateFilter(label="State", field_name="jurisdictions__postal_code", method="filter_state")
+    outlet = slug_filter("Outlet", Outlet, "outlet", "filter_outlet")
+    official = slug_filter("Official", Official, "officials", "filter_official")
+    topic = slug_filter("Topic", Topic, "topics", "filter_topic")
+    published_after = django_filters.DateFilter(
+        label="Published on or after",
+        field_name="published_until",
+        lookup_expr="gte",
+        input_formats=["%Y-%m-%d"],
+    )
+    published_before = django_filters.DateFilter(
+        label="Published on or before",
+        field_name="published_on",
+        lookup_expr="lte",
+        input_formats=["%Y-%m-%d"],
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Order", field_name="sort", choices=SORT_CHOICES, method="filter_sort"
+    )
+
+    class Meta:
+        model = Article
+        fields = []
+        form = ArticleFilterForm
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_jurisdiction(self, queryset, name, places):
+        # An empty selection arrives as an empty queryset, which django-filter passes on.
+        return queryset.in_jurisdictions(places) if places else queryset
+
+    def filter_state(self, queryset, name, postal_code):
+        return queryset.in_state(postal_code)
+
+    def filter_outlet(self, queryset, name, outlets):
+        return queryset.filter(outlet__in=outlets) if outlets else queryset
+
+    def filter_official(self, queryset, name, officials):
+        return queryset.naming_officials(officials) if officials else queryset
+
+    def filter_topic(self, queryset, name, topics):
+        return queryset.on_topics(topics) if topics else queryset
+
+    @property
+    def query_text(self) -> str:
+        return self.form.cleaned_data.get("q", "") if self.is_valid() else ""
+
+    @property
+    def order(self) -> str:
+        """The order being shown: the one asked for, else relevance for a search, else newest."""
+        asked = self.form.cleaned_data.get("sort") if self.is_valid() else ""
+        if asked == "relevance" and not self.query_text:
+            asked = ""
+        return asked or ("relevance" if self.query_text else "newest")
+
+    def filter_sort(self, queryset, name, value):
+        return queryset  # ordering is applied once, after every filter, in filter_queryset()
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.order == "newest":
+            return queryset.newest()
+        if self.order == "oldest":
+            return queryset.oldest()
+        return queryset  # relevance: search() has ordered the matches by rank

@@ -1,0 +1,471 @@
+"""The archive's data: articles and the tags that describe them.
+
+Jurisdictions form a shallow tree (state > county > city, a city may also sit directly under
+its state), so "everything inside Maryland" is at most two parent hops away and is expressed
+with plain joins rather than a recursive query.
+"""
+
+import hashlib
+from datetime import date
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+from archive.dates import DatePrecision, PartialDate
+from archive.search import MARK_START, MARK_STOP, SEARCH_CONFIG, build_query
+from archive.text import clean_body
+
+SLUG_MAX_LENGTH = 200
+
+
+def unique_slug(model: type[models.Model], text: str, max_length: int = SLUG_MAX_LENGTH) -> str:
+    """A slug from ``text`` not yet used by ``model``: ``base``, then ``base-2``, ``base-3``…"""
+    base = slugify(text)[:max_length].strip("-") or "untitled"
+    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        suffix = f"-{n}"
+        candidate = base[: max_length - len(suffix)] + suffix
+    return candidate
+
+
+def raw_text_sha256(raw_text: str) -> str:
+    """The identity of a collected text: the same text is never stored twice."""
+    return hashlib.sha256(raw_text.encode("utf-8")).hexdigest()
+
+
+class PeriodEnd(models.Func):
+    """The last day of the day, month or year that a stored publication date stands for."""
+
+    output_field = models.DateField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra_context):
+        date_sql, date_params = compiler.compile(self.source_expressions[0])
+        precision_sql, precision_params = compiler.compile(self.source_expressions[1])
+        sql = (
+            f"(CASE {precision_sql} "
+            f"WHEN 'year' THEN ({date_sql} + interval '1 year - 1 day')::date "
+            f"WHEN 'month' THEN ({date_sql} + interval '1 month - 1 day')::date "
+            f"ELSE {date_sql} END)"
+        )
+        # Each placeholder appears twice in the CASE, so its parameters do too.
+        return sql, (*precision_params, *date_params, *date_params, *date_params)
+
+
+class Outlet(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=SLUG_MAX_LENGTH, unique=True)
+    homepage = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:outlet", kwargs={"slug": self.slug})
+
+
+class JurisdictionKind(models.TextChoices):
+    STATE = "state", "State"
+    COUNTY = "county", "County"
+    CITY = "city", "City"
+    OTHER = "other", "Other"
+
+
+class JurisdictionQuerySet(models.QuerySet):
+    def states(self) -> "JurisdictionQuerySet":
+        return self.filter(kind=JurisdictionKind.STATE)
+
+    def within(self, places) -> "JurisdictionQuerySet":
+        """The given places and every place inside them (a state's counties and cities)."""
+        ids = [place.pk for place in places]
+        return self.filter(Q(pk__in=ids) | Q(parent__in=ids) | Q(parent__parent__in=ids))
+
+
+class Jurisdiction(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=SLUG_MAX_LENGTH, unique=True)
+    kind = models.CharField(max_length=10, choices=JurisdictionKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="A county's state; a city's county (or its state when it belongs to none).",
+    )
+    postal_code = models.CharField(
+        max_length=2, help_text="The two-letter postal code of the state it lies in."
+    )
+    fips = models.CharField(
+        "FIPS code",
+        max_length=7,
+        blank=True,
+        help_text="2 digits for a state, 5 for a county, 7 (state + place) for a city.",
+    )
+
+    objects = JurisdictionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fips"], condition=~Q(fips=""), name="jurisdiction_fips_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=JurisdictionKind.STATE) | Q(parent__isnull=True),
+                name="jurisdiction_state_has_no_parent",
+                violation_error_message="A state has no parent place.",
+            ),
+            models.CheckConstraint(
+                condition=Q(postal_code__regex=r"^[A-Z]{2}$"),
+                name="jurisdiction_postal_code_format",
+                violation_error_message="The postal code is two capital letters, e.g. MD.",
+            ),
+            models.CheckConstraint(
+                condition=Q(fips="") | Q(fips__regex=r"^(\d{2}|\d{5}|\d{7})$"),
+                name="jurisdiction_fips_format",
+                violation_error_message="A FIPS code has 2 (state), 5 (county) or 7 digits.",
+            ),
+        ]
+        indexes = [models.Index(fields=["postal_code", "kind"], name="jurisdiction_state_kind")]
+
+    def __str__(self) -> str:
+        if self.kind == JurisdictionKind.STATE:
+            return self.name
+        return f"{self.name}, {self.postal_code}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:jurisdiction", kwargs={"slug": self.slug})
+
+    ALLOWED_PARENTS = {
+        JurisdictionKind.COUNTY: {JurisdictionKind.STATE},
+        JurisdictionKind.CITY: {JurisdictionKind.COUNTY, JurisdictionKind.STATE},
+        JurisdictionKind.OTHER: {
+            JurisdictionKind.STATE,
+            JurisdictionKind.COUNTY,
+            JurisdictionKind.CITY,
+        },
+    }
+
+    def clean(self):
+        if self.kind == JurisdictionKind.STATE or not self.kind:
+            return
+        if self.parent is None:
+            raise ValidationError({"parent": "Only a state stands without a parent place."})
+        if self.parent.kind not in self.ALLOWED_PARENTS[self.kind]:
+            allowed = " or ".join(sorted(self.ALLOWED_PARENTS[self.kind]))
+            raise ValidationError({"parent": f"A {self.kind}'s parent must be a {allowed}."})
+        if self.parent.postal_code != self.postal_code:
+            raise ValidationError(
+                {"parent": f"The parent is in {self.parent.postal_code}, not {self.postal_code}."}
+            )
+
+
+class Official(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=SLUG_MAX_LENGTH, unique=True)
+    role = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="As the reporting states it, e.g. “acting ICE Director”.",
+    )
+    agency = models.CharField("agency or body", max_length=300, blank=True)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officials",
+        help_text="The place the official serves, when the office is a local one.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:official", kwargs={"slug": self.slug})
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=SLUG_MAX_LENGTH, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:topic", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def for_listing(self) -> "ArticleQuerySet":
+        """Everything an article card shows, fetched in a fixed number of queries."""
+        return self.select_related("outlet").prefetch_related(
+            models.Prefetch(
+                "jurisdictions", queryset=Jurisdiction.objects.order_by("kind", "name")
+            ),
+            "topics",
+        )
+
+    def search(self, text: str | None) -> "ArticleQuerySet":
+        """Matches for a web-search-syntax query, ranked; unchanged when the query is blank."""
+        query = build_query(text)
+        if query is None:
+            return self
+        return (
+            self.filter(search_vector=query)
+            .alias(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", *self.newest_first_ordering())
+        )
+
+    @staticmethod
+    def newest_first_ordering() -> list:
+        return [F("published_on").desc(nulls_last=True), "-pk"]
+
+    def newest(self) -> "ArticleQuerySet":
+        return self.order_by(*self.newest_first_ordering())
+
+    def oldest(self) -> "ArticleQuerySet":
+        return self.order_by(F("published_on").asc(nulls_last=True), "pk")
+
+    def in_jurisdictions(self, places) -> "ArticleQuerySet":
+        """Articles tagged with any of ``places`` or with a place inside one of them."""
+        inside = Jurisdiction.objects.within(places)
+        links = Article.jurisdictions.through.objects.filter(
+            article=OuterRef("pk"), jurisdiction__in=inside
+        )
+        return self.filter(Exists(links))
+
+    def in_state(self, postal_code: str) -> "ArticleQuerySet":
+        links = Article.jurisdictions.through.objects.filter(
+            article=OuterRef("pk"), jurisdiction__postal_code=postal_code
+        )
+        return self.filter(Exists(links))
+
+    def naming_officials(self, officials) -> "ArticleQuerySet":
+        links = Article.officials.through.objects.filter(
+            article=OuterRef("pk"), official__in=officials
+        )
+        return self.filter(Exists(links))
+
+    def on_topics(self, topics) -> "ArticleQuerySet":
+        links = Article.topics.through.objects.filter(article=OuterRef("pk"), topic__in=topics)
+        return self.filter(Exists(links))
+
+    def published_between(self, after: date | None, before: date | None) -> "ArticleQuerySet":
+        """Articles whose publication period overlaps the range (both ends inclusive).
+
+        An article known only as "March 2024" is kept for ``after=2024-03-15``: it may well
+        have appeared that day.
+        """
+        queryset = self
+        if after:
+            queryset = queryset.filter(published_until__gte=after)
+        if before:
+            queryset = queryset.filter(published_on__lte=before)
+        return queryset
+
+    def snippets(self, ids, text: str | None) -> dict[int, str]:
+        """ts_headline fragments for the given rows only (never for the whole match set)."""
+        query = build_query(text)
+        if query is None or not ids:
+            return {}
+        rows = (
+            self.filter(pk__in=ids)
+            .annotate(
+                snippet=SearchHeadline(
+                    "body",
+                    query,
+                    config=SEARCH_CONFIG,
+                    start_sel=MARK_START,
+                    stop_sel=MARK_STOP,
+                    max_words=40,
+                    min_words=20,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                )
+            )
+            .values_list("pk", "snippet")
+        )
+        return dict(rows)
+
+    def marked(self, pk: int, text: str | None) -> tuple[str, str] | None:
+        """The headline and whole body of one article with every match of the query marked."""
+        query = build_query(text)
+        if query is None:
+            return None
+        options = {
+            "config": SEARCH_CONFIG,
+            "start_sel": MARK_START,
+            "stop_sel": MARK_STOP,
+            "highlight_all": True,
+        }
+        return (
+            self.filter(pk=pk)
+            .annotate(
+                marked_headline=SearchHeadline("headline", query, **options),
+                marked_body=SearchHeadline("body", query, **options),
+            )
+            .values_list("marked_headline", "marked_body")
+            .get()
+        )
+
+
+def article_search_vector() -> SearchVector:
+    return SearchVector("headline", weight="A", config=SEARCH_CONFIG) + SearchVector(
+        "body", weight="B", config=SEARCH_CONFIG
+    )
+
+
+class Article(models.Model):
+    headline = models.CharField(max_length=500)
+    slug = models.SlugField(
+        max_length=SLUG_MAX_LENGTH,
+        unique=True,
+        blank=True,
+        help_text="Made from the headline when the article is first saved; never changes after.",
+    )
+    raw_text = models.TextField(help_text="The text exactly as collected. Never edited.")
+    body = models.TextField(
+        blank=True,
+        help_text="The article's own text: headline line and page furniture removed. "
+        "Left blank, it is made from the collected text.",
+    )
+    byline = models.CharField(max_length=300, blank=True)
+    published_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="For a month or a year, its first day; the precision says which.",
+    )
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, blank=True, help_text="Blank when undated."
+    )
+    published_until = models.GeneratedField(
+        expression=PeriodEnd("published_on", "date_precision"),
+        output_field=models.DateField(),
+        db_persist=True,
+    )
+    date_uncertain = models.BooleanField(
+        default=False, help_text="The date is a curator's inference, not stated by the source."
+    )
+    headline_uncertain = models.BooleanField(
+        default=False, help_text="The headline could not be confirmed from the original page."
+    )
+    is_excerpt = models.BooleanField(
+        default=False, help_text="The collected text lacks parts of the original article."
+    )
+    source_url = models.URLField("original URL", max_length=1000, blank=True)
+    outlet = models.ForeignKey(
+        Outlet, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
+    )
+    jurisdictions = models.ManyToManyField(Jurisdiction, blank=True, related_name="articles")
+    officials = models.ManyToManyField(Official, blank=True, related_name="articles")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
+    curator_note = models.TextField(blank=True)
+    sha256 = models.CharField("SHA-256 of the raw text", max_length=64, editable=False)
+    search_vector = models.GeneratedField(
+        expression=article_search_vector(), output_field=SearchVectorField(), db_persist=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = [F("published_on").desc(nulls_last=True), "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sha256"],
+                name="article_raw_text_unique",
+                violation_error_message="This text is already in the archive.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(published_on__isnull=True) & Q(date_precision=""))
+                | (Q(published_on__isnull=False) & Q(date_precision__in=DatePrecision.values)),
+                name="article_date_has_precision",
+                violation_error_message="A date needs its precision (day, month or year), "
+                "and a precision needs a date.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(date_precision=DatePrecision.MONTH) | Q(published_on__day=1),
+                name="article_month_date_is_first_day",
+                violation_error_message="A date known only to the month is entered as "
+                "the first day of that month.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(date_precision=DatePrecision.YEAR)
+                | (Q(published_on__month=1) & Q(published_on__day=1)),
+                name="article_year_date_is_january_first",
+                violation_error_message="A date known only to the year is entered as "
+                "January 1 of that year.",
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="article_search_vector"),
+            models.Index(
+                F("published_on").desc(nulls_last=True), F("id").desc(), name="article_newest"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.sha256 = raw_text_sha256(self.raw_text)
+        if not self.slug:
+            self.slug = unique_slug(Article, self.headline)
+        if not self.body.strip():
+            self.body = clean_body(self.raw_text, self.headline)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:article", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # sha256 is not on any form, so its unique constraint is not checked by full_clean.
+        self.sha256 = raw_text_sha256(self.raw_text)
+        twin = Article.objects.filter(sha256=self.sha256).exclude(pk=self.pk).first()
+        if twin:
+            raise ValidationError(
+                {"raw_text": f"This text is already in the archive as “{twin.headline}”."}
+            )
+
+    @property
+    def published(self) -> PartialDate | None:
+        if self.published_on is None or not self.date_precision:
+            return None
+        return PartialDate(self.published_on, DatePrecision(self.date_precision))
+
+    @published.setter
+    def published(self, value: PartialDate | None) -> None:
+        self.published_on = value.start if value else None
+        self.date_precision = value.precision if value else ""
+
+
+def tag_counts(model: type[models.Model]) -> models.QuerySet:
+    """Outlets, officials or topics with how many articles each has, busiest first."""
+    return model.objects.annotate(article_count=Count("articles")).order_by(
+        "-article_count", "name"
+    )

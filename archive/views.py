@@ -1,0 +1,187 @@
+"""Public pages. Thin: the querysets, the FilterSet and the facet counter do the work."""
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView, ListView
+from django.views.generic.detail import SingleObjectMixin
+from django_filters.views import FilterView
+
+from archive.facets import active_filters, article_facets, place_counts
+from archive.filters import SORT_CHOICES, ArticleFilter
+from archive.models import Article, Jurisdiction, Official, Outlet, Topic, tag_counts
+from archive.places import place_tree
+from archive.search import render_marked
+from archive.text import paragraphs
+
+TAG_LIST_PAGE_SIZE = 50
+
+
+def home(request):
+    context = {
+        "newest": Article.objects.for_listing().newest()[:8],
+        "states": [entry for entry in place_tree() if entry.count],
+        "outlets": tag_counts(Outlet)[:8],
+        "topics": tag_counts(Topic)[:12],
+        "officials": tag_counts(Official)[:8],
+        "article_count": Article.objects.count(),
+    }
+    return render(request, "archive/home.html", context)
+
+
+def attach_snippets(articles, query_text: str) -> None:
+    """Give the articles on the page their highlighted snippet (and only those articles)."""
+    snippets = Article.objects.snippets([a.pk for a in articles], query_text)
+    for article in articles:
+        if article.pk in snippets:
+            article.snippet = render_marked(snippets[article.pk])
+
+
+class ArticleListView(FilterView):
+    filterset_class = ArticleFilter
+    queryset = Article.objects.for_listing()
+    paginate_by = settings.ARCHIVE_PAGE_SIZE
+    template_name = "archive/article_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query_text = self.filterset.query_text
+        attach_snippets(context["object_list"], query_text)
+        context.update(
+            facets=article_facets(self.filterset),
+            active_filters=active_filters(self.filterset),
+            query_text=query_text,
+            sort=self.filterset.order,
+            sort_choices=SORT_CHOICES if query_text else SORT_CHOICES[1:],
+        )
+        return context
+
+
+class ArticleDetailView(DetailView):
+    queryset = Article.objects.select_related("outlet").prefetch_related(
+        "jurisdictions", "officials", "topics"
+    )
+    template_name = "archive/article_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query_text = self.request.GET.get("q", "")
+        marked = Article.objects.marked(self.object.pk, query_text)
+        if marked:
+            headline, body = marked
+            context["headline_html"] = render_marked(headline)
+            context["paragraphs"] = [render_marked(p) for p in paragraphs(body)]
+            context["query_text"] = query_text.replace("\x00", "")
+        else:
+            context["paragraphs"] = paragraphs(self.object.body)
+        return context
+
+
+def article_raw_text(request, slug):
+    """The collected text, exactly as it came in, for citation and re-use."""
+    article = get_object_or_404(Article.objects.only("raw_text"), slug=slug)
+    return HttpResponse(article.raw_text, content_type="text/plain; charset=utf-8")
+
+
+class TaggedArticlesView(SingleObjectMixin, ListView):
+    """A tag's page: the tag itself, then its articles, newest first, a page at a time.
+
+    Subclasses say which articles belong to the tag in ``tagged_articles()``.
+    """
+
+    paginate_by = settings.ARCHIVE_PAGE_SIZE
+    filter_parameter = ""
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object(queryset=self.model.objects.all())
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.tagged_articles().for_listing().newest()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            tag=self.object, filter_parameter=self.filter_parameter, **kwargs
+        )
+
+
+class TagListView(ListView):
+    """Outlets, officials or topics, busiest first, fifty to a page."""
+
+    paginate_by = TAG_LIST_PAGE_SIZE
+
+    def get_queryset(self):
+        return tag_counts(self.model)
+
+
+class OutletView(TaggedArticlesView):
+    model = Outlet
+    filter_parameter = "outlet"
+    template_name = "archive/outlet_detail.html"
+
+    def tagged_articles(self):
+        return Article.objects.filter(outlet=self.object)
+
+
+class OfficialView(TaggedArticlesView):
+    model = Official
+    filter_parameter = "official"
+    template_name = "archive/official_detail.html"
+
+    def tagged_articles(self):
+        return Article.objects.naming_officials([self.object])
+
+
+class TopicView(TaggedArticlesView):
+    model = Topic
+    filter_parameter = "topic"
+    template_name = "archive/topic_detail.html"
+
+    def tagged_articles(self):
+        return Article.objects.on_topics([self.object])
+
+
+def jurisdiction_list(request):
+    return render(request, "archive/jurisdiction_list.html", {"states": place_tree()})
+
+
+class JurisdictionView(TaggedArticlesView):
+    model = Jurisdiction
+    filter_parameter = "jurisdiction"
+    template_name = "archive/jurisdiction_detail.html"
+
+    def tagged_articles(self):
+        return Article.objects.in_jurisdictions([self.object])
+
+    def get_context_data(self, **kwargs):
+        place = self.object
+        articles = self.tagged_articles().values("pk")
+        counts = {p.id: p.count for p in place_counts(articles)}
+        children = list(place.children.order_by("kind", "name"))
+        for child in children:
+            child.article_count = counts.get(child.pk, 0)
+        return super().get_context_data(
+            parent=place.parent,
+            children=children,
+            officials=Official.objects.filter(articles__in=articles)
+            .annotate(article_count=Count("articles"))
+            .order_by("-article_count", "name")[:20],
+            outlets=Outlet.objects.filter(articles__in=articles)
+            .annotate(article_count=Count("articles"))
+            .order_by("-article_count", "name")[:20],
+            **kwargs,
+        )
+
+
+@never_cache
+def healthz(request):
+    """200 when the database answers a query, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
