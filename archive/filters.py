@@ -58,9 +58,20 @@ class ArticleFilterForm(forms.Form):
         return cleaned
 
 
+class SlugsField(django_filters.fields.ModelMultipleChoiceField):
+    """Slugs of existing tags; an empty value (a form's blank choice) means no filter."""
+
+    def clean(self, value):
+        return super().clean([v for v in value or [] if str(v).strip()])
+
+
+class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = SlugsField
+
+
 def slug_filter(label: str, model, field_name: str, method: str):
     """A repeatable slug parameter; several values mean any of them (filtered by ``method``)."""
-    return django_filters.ModelMultipleChoiceFilter(
+    return SlugsFilter(
         label=label,
         field_name=field_name,
         lookup_expr="in",

@@ -46,6 +46,10 @@ class ArticleListView(FilterView):
     paginate_by = settings.ARCHIVE_PAGE_SIZE
     template_name = "archive/article_list.html"
 
+    def get_filterset_kwargs(self, filterset_class):
+        # Bound even without parameters, so that the plain list is "valid" and gets its facets.
+        return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query_text = self.filterset.query_text

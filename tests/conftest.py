@@ -1,0 +1,84 @@
+"""Shared fixtures: a real PostgreSQL test database holding the seed archive.
+
+The seed archive is loaded once per test session into the test database; each test runs in a
+transaction that is rolled back, so every test starts from the same five articles.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from archive.seed import load_seed_archive
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+_skipped_browser_tests: list[str] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_server_settings(django_test_environment):
+    """Production settings, less what needs a deployment: TLS and collected static files."""
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_seed_archive()
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM.exists():
+        return
+    skip = pytest.mark.skip(reason=f"Debian's chromium is not installed at {CHROMIUM}")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+            _skipped_browser_tests.append(item.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _skipped_browser_tests:
+        terminalreporter.write_line(
+            f"BROWSER TESTS SKIPPED: {len(_skipped_browser_tests)} test(s) need Debian's chromium "
+            f"at {CHROMIUM} (apt-get install chromium).",
+            red=True,
+            bold=True,
+        )
+
+
+@pytest.fixture
+def seeded_live_server(live_server):
+    """The live server with the seed archive (live-server tests commit, then flush, their data)."""
+    load_seed_archive()
+    return live_server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright; no browser is downloaded."""
+    # Playwright's sync API runs an event loop in this thread; the live server's database
+    # work happens in its own thread, so Django's async-safety check does not apply here.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()

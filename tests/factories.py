@@ -1,0 +1,53 @@
+"""Small builders for test data beyond the seed archive."""
+
+import itertools
+
+from archive.dates import PartialDate
+from archive.models import Article, Jurisdiction, Official, Outlet, Topic
+
+_numbers = itertools.count(1)
+
+
+def make_article(
+    headline: str = "",
+    body: str = "Text of a test article.",
+    *,
+    published: str | None = "2025-01-15",
+    outlet: Outlet | None = None,
+    jurisdictions=(),
+    officials=(),
+    topics=(),
+    **fields,
+) -> Article:
+    """An article whose raw text is its headline and body, as a collected file would have it."""
+    n = next(_numbers)
+    headline = headline or f"Test article number {n}"
+    article = Article(
+        headline=headline,
+        raw_text=f"{headline}\n\n{body}\n[test {n}]",
+        body=body,
+        outlet=outlet,
+        **fields,
+    )
+    article.published = PartialDate.parse(published) if published else None
+    article.save()
+    article.jurisdictions.set(jurisdictions)
+    article.officials.set(officials)
+    article.topics.set(topics)
+    return article
+
+
+def place(slug: str) -> Jurisdiction:
+    return Jurisdiction.objects.get(slug=slug)
+
+
+def outlet(slug: str) -> Outlet:
+    return Outlet.objects.get(slug=slug)
+
+
+def official(slug: str) -> Official:
+    return Official.objects.get(slug=slug)
+
+
+def topic(slug: str) -> Topic:
+    return Topic.objects.get(slug=slug)

@@ -1,0 +1,177 @@
+"""Filters and facet counts on /articles/, alone and combined with a search."""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from archive.models import Article
+from tests.factories import make_article, official, outlet, place, topic
+
+pytestmark = pytest.mark.django_db
+
+
+def result_slugs(response) -> list[str]:
+    assert response.status_code == 200
+    html = response.content.decode()
+    return re.findall(r'<h3 class="card__headline"><a href="/articles/([^/?]+)/', html)
+
+
+def listed(client, **params) -> set[str]:
+    return set(result_slugs(client.get("/articles/", params)))
+
+
+def slugs(*prefixes: str) -> set[str]:
+    return {Article.objects.get(headline__startswith=p).slug for p in prefixes}
+
+
+def result_count(response) -> int:
+    match = re.search(r'id="results-heading"[^>]*>\s*(\d+) article', response.content.decode())
+    assert match, "no result count on the page"
+    return int(match.group(1))
+
+
+def test_by_county(client):
+    assert listed(client, jurisdiction="baltimore-county-md") == slugs("Deep Blue", "Buckling")
+
+
+def test_a_state_includes_articles_tagged_only_with_its_counties_and_cities(client):
+    # The Montgomery County article is tagged with the county alone, not with Maryland.
+    expected = slugs("Deep Blue", "Buckling", "Maryland County Reverses")
+    assert listed(client, jurisdiction="maryland") == expected
+    assert listed(client, state="MD") == expected
+    assert listed(client, state="md") == expected
+
+
+def test_a_county_includes_its_cities(client):
+    # The Fox News article is tagged with New Britain and Hartford, not with their county.
+    assert listed(client, jurisdiction="hartford-county-ct") == slugs("'Significant threat'")
+
+
+def test_repeated_slugs_mean_any_of_them(client):
+    assert listed(client, jurisdiction=["wake-county-nc", "new-britain-ct"]) == slugs(
+        "ICE Singles Out", "'Significant threat'"
+    )
+    assert listed(client, outlet=["fox-news", "the-epoch-times"]) == slugs(
+        "'Significant threat'", "Maryland County Reverses", "ICE Singles Out"
+    )
+
+
+def test_by_official_outlet_and_topic(client):
+    assert listed(client, official="marc-elrich") == slugs("Maryland County Reverses")
+    assert listed(client, outlet="the-epoch-times") == slugs(
+        "Maryland County Reverses", "ICE Singles Out"
+    )
+    assert listed(client, topic="state-sanctuary-laws") == slugs("Buckling")
+
+
+def test_filters_combine_with_a_search(client):
+    assert listed(client, q="detainer", jurisdiction="maryland", outlet="the-daily-caller") == (
+        slugs("Deep Blue")
+    )
+    assert listed(client, q="Albence", state="MD") == set()
+
+
+def test_an_article_tagged_with_a_state_and_its_county_is_listed_once(client):
+    response = client.get("/articles/", {"jurisdiction": ["maryland", "baltimore-county-md"]})
+    found = result_slugs(response)
+    assert len(found) == len(set(found)) == 3
+    assert result_count(response) == 3
+
+
+def test_partial_dates_match_when_their_period_overlaps_the_range(client):
+    march = slugs("Maryland County Reverses")  # known only as March 2024
+    assert march <= listed(client, published_after="2024-03-31")
+    assert march <= listed(client, published_before="2024-03-01")
+    assert not march & listed(client, published_after="2024-04-01")
+    assert listed(client, published_after="2024-04-01", published_before="2024-06-30") == slugs(
+        "'Significant threat'", "Deep Blue"
+    )
+    assert listed(client, published_before="2019-11-01") == slugs("ICE Singles Out")
+
+
+def test_newest_and_oldest_orders(client):
+    newest = result_slugs(client.get("/articles/"))
+    oldest = result_slugs(client.get("/articles/", {"sort": "oldest"}))
+    assert newest == oldest[::-1]
+    assert newest[0] == next(iter(slugs("Buckling")))
+
+
+def facet_links(response) -> list[tuple[str, str, int, str]]:
+    """(facet, value, count shown, URL) for each unselected facet value on the page.
+
+    Facet links are relative query strings ("?outlet=…"), as {% querystring %} writes them.
+    """
+    html = response.content.decode()
+    pattern = re.compile(
+        r'<li>\s*<a href="([^"]+)" data-facet="(\w+)" data-value="([^"]+)">.*?'
+        r'<span class="facet__count">(\d+)</span>',
+        re.S,
+    )
+    return [
+        (facet, value, int(count), "/articles/" + href.replace("&amp;", "&"))
+        for href, facet, value, count in pattern.findall(html)
+    ]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": "detainer"},
+        {"q": "county", "outlet": "the-epoch-times"},
+        {"jurisdiction": "maryland"},
+        {"topic": "ice-arrests", "published_after": "2024-01-01"},
+    ],
+)
+def test_each_facet_count_equals_the_results_its_link_leads_to(client, params):
+    response = client.get("/articles/", params)
+    links = facet_links(response)
+    assert links, "the page shows facet values"
+    checked = 0
+    for facet, value, count, href in links:
+        if facet in params:
+            continue  # that facet's links add to a chosen value (OR); counted alone below
+        query = parse_qs(urlsplit(href).query)
+        assert value in query[facet]
+        assert result_count(client.get(href)) == count, (facet, value)
+        checked += 1
+    assert checked >= 5
+
+
+def test_a_facet_value_counted_alone_equals_choosing_it_alone(client):
+    response = client.get("/articles/", {"jurisdiction": "maryland"})
+    for facet, value, count, _href in facet_links(response):
+        if facet == "jurisdiction":
+            assert result_count(client.get("/articles/", {"jurisdiction": value})) == count
+
+
+def test_chosen_values_are_shown_and_their_link_removes_them(client):
+    html = client.get("/articles/", {"outlet": "fox-news", "q": "ICE"}).content.decode()
+    chosen = re.search(
+        r'<a href="([^"]+)" data-facet="outlet" data-value="fox-news"[^>]*aria-current', html
+    )
+    assert chosen, "the chosen outlet is marked"
+    assert "outlet=fox-news" not in chosen.group(1)
+    assert "q=ICE" in chosen.group(1)
+
+
+def test_list_page_queries_do_not_grow_with_the_archive(client, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    params = {"q": "detainer", "jurisdiction": "maryland", "topic": "ice-detainers"}
+    with CaptureQueriesContext(connection) as before:
+        client.get("/articles/", params)
+    for n in range(30):
+        make_article(
+            f"Detainer story {n}",
+            "A detainer was ignored.",
+            outlet=outlet("fox-news"),
+            jurisdictions=[place("baltimore-county-md"), place("baltimore-md")],
+            officials=[official("marc-elrich")],
+            topics=[topic("ice-detainers"), topic("ice-arrests")],
+        )
+    with django_assert_num_queries(len(before.captured_queries)):
+        response = client.get("/articles/", params)
+    assert result_count(response) == 33

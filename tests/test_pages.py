@@ -1,0 +1,170 @@
+"""Every public page, through Django's full request stack."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from archive.models import Article, Jurisdiction
+from tests.factories import make_article, official, outlet, place, topic
+
+pytestmark = pytest.mark.django_db
+
+DETAIL_PAGES = [
+    "/jurisdictions/maryland/",
+    "/jurisdictions/baltimore-county-md/",
+    "/outlets/the-epoch-times/",
+    "/officials/marc-elrich/",
+    "/topics/ice-detainers/",
+]
+LIST_PAGES = ["/", "/articles/", "/jurisdictions/", "/outlets/", "/officials/", "/topics/"]
+
+
+def article(prefix: str) -> Article:
+    return Article.objects.get(headline__startswith=prefix)
+
+
+@pytest.mark.parametrize("url", LIST_PAGES + DETAIL_PAGES)
+def test_pages_answer(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"<h1" in response.content
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/articles/no-such-article/",
+        "/articles/no-such-article/raw.txt",
+        "/jurisdictions/atlantis/",
+        "/outlets/no-such-outlet/",
+        "/officials/nobody/",
+        "/topics/nothing/",
+    ],
+)
+def test_unknown_slugs_are_404(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_home_shows_search_newest_articles_and_ways_in(client):
+    html = client.get("/").content.decode()
+    assert 'action="/articles/"' in html and 'name="q"' in html
+    assert html.index(article("Buckling").headline) < html.index(article("ICE Singles").headline)
+    for link in [
+        'href="/jurisdictions/maryland/"',
+        'href="/outlets/fox-news/"',
+        'href="/officials/marc-elrich/"',
+        'href="/topics/ice-detainers/"',
+    ]:
+        assert link in html
+
+
+def test_article_page_shows_body_metadata_tags_and_raw_text(client):
+    epoch = article("Maryland County Reverses")
+    html = client.get(epoch.get_absolute_url()).content.decode()
+    assert "By Chase Smith" in html
+    assert '<time datetime="2024-03">March 2024</time>' in html
+    assert "March 1, 2024" not in html and "2024-03-01" not in html
+    assert f'href="{epoch.source_url}"' in html
+    assert "<p>A Productive Dialogue</p>" in html
+    for link in [
+        "/jurisdictions/montgomery-county-md/",
+        "/officials/marc-elrich/",
+        "/topics/ice-detainers/",
+        "/outlets/the-epoch-times/",
+    ]:
+        assert f'href="{link}"' in html
+    assert "Montgomery County Executive" in html
+    assert "Text as collected" in html
+
+
+def test_uncertain_facts_and_excerpts_are_said(client):
+    assert "date uncertain" in client.get(article("Buckling").get_absolute_url()).content.decode()
+    assert "Outlet unknown" in client.get(article("Buckling").get_absolute_url()).content.decode()
+    fox = client.get(article("'Significant").get_absolute_url()).content.decode()
+    assert "headline could not be confirmed" in fox
+    excerpt = client.get(article("ICE Singles").get_absolute_url()).content.decode()
+    assert "This text is an excerpt" in excerpt
+
+
+def test_raw_text_is_served_exactly(client):
+    caller = article("Deep Blue")
+    response = client.get(f"/articles/{caller.slug}/raw.txt")
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content == caller.raw_text.encode("utf-8")
+    assert response.content.endswith(b"Tumblr")
+
+
+def test_jurisdiction_counts_equal_the_pages_they_link_to(client):
+    html = client.get("/jurisdictions/").content.decode()
+    entries = re.findall(
+        r'<a href="(/jurisdictions/[^/]+/)"[^>]*>[^<]+</a>\s*(?:<span class="muted">\w+</span>\s*)?'
+        r'<span class="count"[^>]*>(\d+)</span>',
+        html,
+    )
+    assert len(entries) >= 15
+    for url, count in entries:
+        page = client.get(url).content.decode()
+        shown = re.search(r'id="articles-heading">(\d+) article', page).group(1)
+        assert shown == count, url
+        slug = url.split("/")[2]
+        listed = client.get("/articles/", {"jurisdiction": slug}).content.decode()
+        assert re.search(rf'id="results-heading"[^>]*>\s*{count} article', listed), slug
+
+
+def test_states_without_articles_are_listed_quietly(client):
+    Jurisdiction.objects.create(name="Vermont", slug="vermont", kind="state", postal_code="VT")
+    html = client.get("/jurisdictions/").content.decode()
+    assert re.search(r'is-quiet">\s*<a href="/jurisdictions/vermont/"', html)
+
+
+def test_a_state_page_lists_the_articles_of_its_counties(client):
+    html = client.get("/jurisdictions/maryland/").content.decode()
+    assert article("Maryland County Reverses").headline in html
+    assert 'href="/jurisdictions/montgomery-county-md/"' in html  # a child place
+    assert "Marc Elrich" in html  # an official named in its articles
+    assert "The Epoch Times" in html  # an outlet covering it
+    assert 'href="/articles/?jurisdiction=maryland"' in html
+
+
+def test_tag_pages_paginate_and_404_past_the_end(client):
+    for n in range(25):
+        make_article(f"Topic page {n}", topics=[topic("state-sanctuary-laws")])
+    first = client.get("/topics/state-sanctuary-laws/").content.decode()
+    assert "26 articles" in first and "Page 1 of 2" in first
+    assert client.get("/topics/state-sanctuary-laws/", {"page": 2}).status_code == 200
+    assert client.get("/topics/state-sanctuary-laws/", {"page": 3}).status_code == 404
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_no_page_makes_more_queries_as_the_archive_grows(client):
+    before = {url: count_queries(client, url) for url in LIST_PAGES + DETAIL_PAGES}
+    for n in range(30):
+        make_article(
+            f"Growth {n}",
+            outlet=outlet("the-epoch-times"),
+            jurisdictions=[place("maryland"), place("baltimore-county-md"), place("baltimore-md")],
+            officials=[official("marc-elrich"), official("matt-albence")],
+            topics=[topic("ice-detainers")],
+        )
+    after = {url: count_queries(client, url) for url in LIST_PAGES + DETAIL_PAGES}
+    assert after == before
+    assert max(after.values()) <= 25
+
+
+def test_article_page_query_count(client, django_assert_max_num_queries):
+    url = article("Deep Blue").get_absolute_url()
+    with django_assert_max_num_queries(6):
+        client.get(url, {"q": "detainer"})
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"

@@ -1,0 +1,125 @@
+"""Keyword search on the seed archive, through the real list page."""
+
+import re
+
+import pytest
+
+from archive.models import Article
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def result_slugs(response) -> list[str]:
+    html = response.content.decode()
+    return re.findall(r'<h3 class="card__headline"><a href="/articles/([^/]+)/', html)
+
+
+def search(client, query: str, **params) -> list[str]:
+    response = client.get("/articles/", {"q": query, **params})
+    assert response.status_code == 200
+    return result_slugs(response)
+
+
+def slug_of(prefix: str) -> str:
+    return Article.objects.get(headline__startswith=prefix).slug
+
+
+def test_a_surname_found_in_one_article_returns_exactly_that_article(client):
+    assert search(client, "Stoddard") == [slug_of("Maryland County Reverses")]
+    assert search(client, "Olszewski") == [slug_of("Deep Blue County")]
+
+
+def test_a_quoted_phrase_matches_only_texts_holding_the_phrase(client):
+    words = search(client, "Baltimore County")
+    phrase = search(client, '"Baltimore County"')
+    assert slug_of("Maryland County Reverses") in words  # "ICE Baltimore … Montgomery County"
+    assert set(phrase) == {slug_of("Deep Blue County"), slug_of("Buckling under")}
+
+
+def test_a_minus_word_excludes_articles_containing_it(client):
+    with_california = search(client, "detainer")
+    without = search(client, "detainer -California")
+    assert slug_of("Buckling under") in with_california
+    assert slug_of("Buckling under") not in without
+    assert len(without) == len(with_california) - 1
+
+
+def test_or_widens_the_search(client):
+    assert set(search(client, "Stoddard or Olszewski")) == {
+        slug_of("Maryland County Reverses"),
+        slug_of("Deep Blue County"),
+    }
+
+
+def test_stemming_finds_other_forms_of_a_word(client):
+    deep_blue = Article.objects.get(headline__startswith="Deep Blue County")
+    assert "sanctuaries" not in deep_blue.raw_text.lower()
+    assert deep_blue.slug in search(client, "sanctuaries")
+
+
+def test_a_headline_match_ranks_above_a_body_only_match(client):
+    results = search(client, "Maryland")
+    assert results[0] == slug_of("Maryland County Reverses")  # "Maryland" in its headline
+    assert slug_of("Deep Blue County") in results[1:]  # only in its body
+
+
+def test_headline_weight_beats_repetition_in_a_body(client):
+    in_body = make_article("A report on policy", "Quokkas. Quokkas again. Many quokkas here.")
+    in_headline = make_article("Quokka county changes course", "Nothing relevant in the text.")
+    assert search(client, "quokka")[:2] == [in_headline.slug, in_body.slug]
+
+
+def test_sort_newest_overrides_relevance_and_the_page_says_so(client):
+    response = client.get("/articles/", {"q": "detainer", "sort": "newest"})
+    slugs = result_slugs(response)
+    dates = [Article.objects.get(slug=s).published_on for s in slugs]
+    assert dates == sorted(dates, reverse=True)
+    assert "newest first" in response.content.decode()
+    assert "most relevant first" in client.get("/articles/", {"q": "detainer"}).content.decode()
+
+
+def test_snippets_mark_matches_and_escape_everything_else(client):
+    make_article(
+        "Escaping check",
+        'Before <script>alert("x")</script> the word zugzwang, 3 < 4 & <b>bold</b> after.',
+    )
+    html = client.get("/articles/", {"q": "zugzwang"}).content.decode()
+    snippet = re.search(r'<p class="card__snippet">(.*?)</p>', html, re.S).group(1)
+    assert "<mark>zugzwang</mark>" in snippet
+    assert "alert(&quot;x&quot;)" in snippet
+    assert "3 &lt; 4 &amp;" in snippet
+    # The only markup in a snippet is <mark>.
+    assert set(re.findall(r"</?([a-z]+)", snippet)) == {"mark"}
+
+
+def test_stemmed_matches_are_marked_in_snippets(client):
+    html = client.get("/articles/", {"q": "detainers"}).content.decode()
+    assert "<mark>detainer</mark>" in html
+
+
+def test_article_page_marks_the_query_terms(client):
+    slug = slug_of("ICE Singles Out")
+    html = client.get(f"/articles/{slug}/", {"q": "detainers"}).content.decode()
+    assert html.count("<mark>") >= 4
+    assert "<mark>detainer</mark>" in html and "<mark>Detainers</mark>" in html
+    plain = client.get(f"/articles/{slug}/").content.decode()
+    assert "<mark>" not in plain
+
+
+def test_article_page_escapes_stored_text_even_when_marking(client):
+    article = make_article("Marking check", "<img src=x onerror=alert(1)> quagmire")
+    html = client.get(article.get_absolute_url(), {"q": "quagmire"}).content.decode()
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<mark>quagmire</mark>" in html
+
+
+def test_snippets_are_computed_for_the_page_shown_only(client, django_assert_max_num_queries):
+    for n in range(25):
+        make_article(f"Page size check {n}", "The word xylophone appears here.")
+    with django_assert_max_num_queries(20):
+        response = client.get("/articles/", {"q": "xylophone"})
+    assert len(result_slugs(response)) == 20
+    response = client.get("/articles/", {"q": "xylophone", "page": 2})
+    assert len(result_slugs(response)) == 5
