@@ -1,0 +1,197 @@
+"""The editors' desk, through the real admin views and forms."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from archive.models import Article, Jurisdiction
+from tests.factories import place
+
+pytestmark = pytest.mark.django_db
+
+
+def change_form_data(article: Article, **overrides) -> dict:
+    """What the admin change form posts for an article, with some fields changed."""
+    data = {
+        "headline": article.headline,
+        "outlet": article.outlet_id or "",
+        "byline": article.byline,
+        "published_on": article.published_on.isoformat() if article.published_on else "",
+        "date_precision": article.date_precision,
+        "source_url": article.source_url,
+        "jurisdictions": [p.pk for p in article.jurisdictions.all()],
+        "officials": [o.pk for o in article.officials.all()],
+        "topics": [t.pk for t in article.topics.all()],
+        "body": article.body,
+        "curator_note": article.curator_note,
+    }
+    for flag in ("headline_uncertain", "date_uncertain", "is_excerpt"):
+        if getattr(article, flag):
+            data[flag] = "on"
+    data.update(overrides)
+    return data
+
+
+def result_count(client, **params) -> int:
+    html = client.get("/articles/", params).content.decode()
+    return int(re.search(r'id="results-heading"[^>]*>\s*(\d+) article', html).group(1))
+
+
+def facet_count(client, facet: str, value: str, **params) -> int | None:
+    html = client.get("/articles/", params).content.decode()
+    match = re.search(
+        rf'data-facet="{facet}" data-value="{value}">.*?<span class="facet__count">(\d+)</span>',
+        html,
+        re.S,
+    )
+    return int(match.group(1)) if match else None
+
+
+def test_changing_a_place_in_the_admin_shows_at_once_on_public_pages(admin_client, client):
+    wake = Article.objects.get(headline__startswith="ICE Singles Out")
+    assert result_count(client, jurisdiction="baltimore-county-md") == 2
+    assert facet_count(client, "jurisdiction", "baltimore-county-md", q="Albence") is None
+
+    url = reverse("admin:archive_article_change", args=[wake.pk])
+    data = change_form_data(wake, jurisdictions=[place("baltimore-county-md").pk])
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    wake.refresh_from_db()
+    assert [p.slug for p in wake.jurisdictions.all()] == ["baltimore-county-md"]
+    assert result_count(client, jurisdiction="baltimore-county-md") == 3
+    assert result_count(client, jurisdiction="wake-county-nc") == 0
+    assert result_count(client, q="Albence", state="MD") == 1
+    assert facet_count(client, "jurisdiction", "baltimore-county-md", q="Albence") == 1
+    assert facet_count(client, "state", "MD") == 4
+    row = f'class="field-headline"><a href="{url}">'
+    changelist = reverse("admin:archive_article_changelist")
+    assert row in admin_client.get(changelist).content.decode()
+    wake_filter = {"jurisdictions__id__exact": place("wake-county-nc").pk}
+    assert row not in admin_client.get(changelist, wake_filter).content.decode()
+
+
+def test_editing_the_headline_updates_search_but_not_the_slug(admin_client, client):
+    article = Article.objects.get(headline__startswith="Deep Blue")
+    old_slug = article.slug
+    url = reverse("admin:archive_article_change", args=[article.pk])
+    response = admin_client.post(url, change_form_data(article, headline="Kestrel county reverses"))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.slug == old_slug
+    html = client.get("/articles/", {"q": "kestrel"}).content.decode()
+    assert f'href="/articles/{old_slug}/?q=kestrel"' in html
+
+
+def test_raw_text_and_fingerprint_cannot_be_changed(admin_client):
+    article = Article.objects.get(headline__startswith="Deep Blue")
+    raw = article.raw_text
+    url = reverse("admin:archive_article_change", args=[article.pk])
+    admin_client.post(url, change_form_data(article, raw_text="Replaced", sha256="0" * 64))
+    article.refresh_from_db()
+    assert article.raw_text == raw
+    page = admin_client.get(url).content.decode()
+    assert 'name="raw_text"' not in page and 'name="sha256"' not in page
+
+
+def test_adding_an_article_by_hand(admin_client, client):
+    response = admin_client.post(
+        reverse("admin:archive_article_add"),
+        {
+            "headline": "County jail ends detainer holds",
+            "raw_text": "County jail ends detainer holds\n\nThe sheriff spoke…\n\nFacebook",
+            "published_on": "2025-02-01",
+            "date_precision": "month",
+            "jurisdictions": [place("wake-county-nc").pk],
+            "body": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    article = Article.objects.get(headline="County jail ends detainer holds")
+    assert article.slug == "county-jail-ends-detainer-holds"
+    assert article.body == "The sheriff spoke…"
+    assert article.published.iso() == "2025-02"
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_adding_a_text_already_in_the_archive_is_refused_with_a_message(admin_client):
+    existing = Article.objects.get(headline__startswith="Deep Blue")
+    response = admin_client.post(
+        reverse("admin:archive_article_add"),
+        {"headline": "Copy", "raw_text": existing.raw_text, "body": ""},
+    )
+    assert response.status_code == 200
+    assert "This text is already in the archive" in response.content.decode()
+    assert Article.objects.count() == 5
+
+
+@pytest.mark.parametrize(
+    ("published_on", "precision", "message"),
+    [
+        ("2024-03-15", "month", "first day of that month"),
+        ("2024-03-01", "year", "January 1 of that year"),
+        ("2024-03-01", "", "A date needs its precision"),
+        ("", "day", "A date needs its precision"),
+    ],
+)
+def test_date_and_precision_must_agree(admin_client, published_on, precision, message):
+    article = Article.objects.get(headline__startswith="Deep Blue")
+    url = reverse("admin:archive_article_change", args=[article.pk])
+    data = change_form_data(article, published_on=published_on, date_precision=precision)
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_a_county_needs_a_state_of_its_own_as_parent(admin_client):
+    response = admin_client.post(
+        reverse("admin:archive_jurisdiction_add"),
+        {
+            "name": "Durham County",
+            "slug": "durham-county-nc",
+            "kind": "county",
+            "parent": place("maryland").pk,
+            "postal_code": "NC",
+            "fips": "37063",
+        },
+    )
+    assert response.status_code == 200
+    assert "The parent is in MD, not NC." in response.content.decode()
+    assert not Jurisdiction.objects.filter(slug="durham-county-nc").exists()
+
+
+@pytest.mark.parametrize("model", ["article", "jurisdiction", "official", "outlet", "topic"])
+def test_admin_lists_search_and_add_pages_load(admin_client, model, django_assert_max_num_queries):
+    changelist = reverse(f"admin:archive_{model}_changelist")
+    with django_assert_max_num_queries(15):
+        assert admin_client.get(changelist).status_code == 200
+    assert admin_client.get(changelist, {"q": "county"}).status_code == 200
+    assert admin_client.get(reverse(f"admin:archive_{model}_add")).status_code == 200
+
+
+def test_article_list_shows_tag_counts(admin_client):
+    html = admin_client.get(reverse("admin:archive_article_changelist")).content.decode()
+    assert "column-place_count" in html and "column-topic_count" in html
+    assert "June 2024" in html
+
+
+def test_autocomplete_finds_places_by_name(admin_client):
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "archive",
+            "model_name": "article",
+            "field_name": "jurisdictions",
+            "term": "baltimore",
+        },
+    )
+    assert response.status_code == 200
+    names = {item["text"] for item in response.json()["results"]}
+    assert names == {"Baltimore County, MD", "Baltimore, MD"}
+
+
+def test_the_admin_requires_a_login(client):
+    response = client.get(reverse("admin:archive_article_changelist"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

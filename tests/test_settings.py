@@ -1,0 +1,78 @@
+"""Production settings and the health check, each run in a fresh process as a server would."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config.database import database_url
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "ALLOWED_HOSTS": "archive.example.org",
+    # Nothing listens there: a database that does not answer.
+    "DATABASE_URL": "postgres://archive@127.0.0.1:1/archive",
+}
+
+
+def run(args: list[str], **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+
+
+def test_deploy_checks_are_clean_with_debug_off():
+    # Model checks ask the database what it supports, so give them the real one.
+    env = {**PRODUCTION_ENV, "DATABASE_URL": database_url()}
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **env)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_a_missing_secret_key_stops_a_production_start():
+    env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
+    result = run(["manage.py", "check"], **env)
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+HEALTHZ = """
+import django, os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+from django.test import Client
+response = Client().get("/healthz", secure=True, HTTP_HOST="archive.example.org")
+print(response.status_code, response.content.decode().strip())
+"""
+
+
+def test_healthz_is_503_when_the_database_does_not_answer():
+    result = run(["-c", HEALTHZ], **PRODUCTION_ENV)
+    assert result.stdout.strip() == "503 database unavailable", result.stderr
+
+
+@pytest.mark.django_db
+def test_responses_carry_security_headers(client):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_forms_that_change_data_need_a_csrf_token():
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    get_user_model().objects.create_superuser("csrf", "", "a-long-test-password-987")
+    client = Client(enforce_csrf_checks=True)
+    client.login(username="csrf", password="a-long-test-password-987")
+    response = client.post("/admin/archive/topic/add/", {"name": "X", "slug": "x"})
+    assert response.status_code == 403
