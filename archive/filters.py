@@ -85,7 +85,9 @@ def slug_filter(label: str, model, field_name: str, method: str):
 class ArticleFilter(django_filters.FilterSet):
     q = SearchTextFilter(label="Search", field_name="search_vector", method="filter_q")
     jurisdiction = slug_filter("Jurisdiction", Jurisdiction, "jurisdictions", "filter_jurisdiction")
-    state = StateFilter(label="State", field_name="jurisdictions__postal_code", method="filter_state")
+    state = StateFilter(
+        label="State", field_name="jurisdictions__postal_code", method="filter_state"
+    )
     outlet = slug_filter("Outlet", Outlet, "outlet", "filter_outlet")
     official = slug_filter("Official", Official, "officials", "filter_official")
     topic = slug_filter("Topic", Topic, "topics", "filter_topic")
