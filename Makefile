@@ -39,6 +39,7 @@ run: $(VENV)/.installed
 	DEBUG=$${DEBUG:-1} $(MANAGE) migrate --noinput
 	DEBUG=$${DEBUG:-1} $(MANAGE) load_seed --if-empty
 	DEBUG=$${DEBUG:-1} $(MANAGE) ensure_admin --url http://127.0.0.1:$(PORT)/admin/
+	@[ -n "$$DATABASE_URL" ] || echo "The embedded PostgreSQL keeps running after you stop the server; 'make db-stop' stops it."
 	DEBUG=$${DEBUG:-1} $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Tests need no secret of their own; this one exists only so settings load with DEBUG off.

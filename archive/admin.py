@@ -57,7 +57,14 @@ class ArticleAdmin(admin.ModelAdmin):
         "official_count",
         "topic_count",
     ]
-    list_filter = ["outlet", "topics", "date_precision", "is_excerpt", "jurisdictions__postal_code"]
+    # Only the tags in use are offered: the gazetteer holds thousands of places.
+    list_filter = [
+        ("outlet", admin.RelatedOnlyFieldListFilter),
+        ("jurisdictions", admin.RelatedOnlyFieldListFilter),
+        ("topics", admin.RelatedOnlyFieldListFilter),
+        "date_precision",
+        "is_excerpt",
+    ]
     list_select_related = ["outlet"]
     search_fields = ["headline", "body", "byline"]
     autocomplete_fields = ["outlet", "jurisdictions", "officials", "topics"]
