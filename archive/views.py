@@ -14,7 +14,7 @@ from archive.facets import active_filters, article_facets, place_counts
 from archive.filters import SORT_CHOICES, ArticleFilter
 from archive.models import Article, Jurisdiction, Official, Outlet, Topic, tag_counts
 from archive.places import place_tree
-from archive.search import render_marked
+from archive.search import is_shortened, render_marked
 from archive.text import paragraphs
 
 TAG_LIST_PAGE_SIZE = 50
@@ -58,6 +58,7 @@ class ArticleListView(FilterView):
             facets=article_facets(self.filterset),
             active_filters=active_filters(self.filterset),
             query_text=query_text,
+            query_shortened=is_shortened(self.request.GET.get("q")),
             sort=self.filterset.order,
             sort_choices=SORT_CHOICES if query_text else SORT_CHOICES[1:],
         )

@@ -48,6 +48,14 @@ def test_any_query_returns_a_normal_page(client, query):
     assert "<script>alert(1)</script>" not in html
 
 
+def test_a_very_long_query_is_shortened_and_the_page_says_so(client):
+    words = ["detainer"] * 1_500
+    html = client.get("/articles/", {"q": " ".join(words)}).content.decode()
+    assert "only its beginning was used" in html
+    assert result_count(html) == 5
+    assert "only its beginning" not in client.get("/articles/", {"q": "detainer"}).content.decode()
+
+
 def test_a_query_with_a_nul_byte_searches_the_rest(client):
     html = client.get("/articles/", {"q": "Elrich\x00"}).content.decode()
     assert result_count(html) == 1
