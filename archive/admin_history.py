@@ -25,6 +25,7 @@ from archive.history import (
     object_history,
     plan_undo,
     record_current,
+    recover,
     revert_to,
     undo,
 )
@@ -128,6 +129,44 @@ class HistoryAdmin(VersionAdmin):
         return HttpResponseRedirect(
             reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[quote(obj.pk)])
         )
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # django-reversion's own revert form reverts a whole revision (every object a bulk
+        # action touched); here a revert is one object, in one click, from the history page.
+        opts = self.opts
+        return HttpResponseRedirect(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[object_id])
+        )
+
+    def recover_view(self, request, version_id, extra_context=None):
+        """A deleted object, and a button that brings it back (with its tags)."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        version = get_object_or_404(Version.objects.get_deleted(self.model), pk=version_id)
+        opts = self.opts
+        if request.method == "POST":
+            try:
+                recover(version, user=request.user)
+            except HistoryError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return HttpResponseRedirect(
+                    reverse(f"admin:{opts.app_label}_{opts.model_name}_recoverlist")
+                )
+            self.message_user(request, f"“{version.object_repr}” is back.", messages.SUCCESS)
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_change", args=[version.object_id]
+                )
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Recover “{version.object_repr}”?",
+            "opts": opts,
+            "version": version,
+            "media": self.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/archive/recover.html", context)
 
     # Deleting (superusers only): keep what is deleted, and the articles it was taken from.
 

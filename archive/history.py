@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
+from django.db.models.signals import pre_save
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html
@@ -41,6 +42,15 @@ for _model, _options in [
     if not reversion.is_registered(_model):
         # ignore_duplicates: a save that changes nothing adds no version.
         reversion.register(_model, ignore_duplicates=True, **_options)
+
+
+def _stamp_raw_saves(sender, instance, raw=False, **kwargs) -> None:
+    """A revert saves "raw", which skips ``auto_now``; versions do not keep ``updated_at``."""
+    if raw and instance.updated_at is None:
+        instance.updated_at = timezone.now()
+
+
+pre_save.connect(_stamp_raw_saves, sender=Article, dispatch_uid="history-stamp-raw-saves")
 
 
 class HistoryError(Exception):
@@ -82,14 +92,9 @@ def _successor(model: type[models.Model], pk):
 
 
 def _prepare(version: Version) -> None:
-    """Make a version ready to be saved again: its tags that were merged away since point at
-    the tags they were merged into, and fields not kept in versions get today's values (a
-    revert saves "raw", which skips ``auto_now``)."""
+    """Point a version's tags that were merged away since at the tags they were merged into."""
     deserialized = version._object_version
     obj = deserialized.object
-    for model_field in obj._meta.concrete_fields:
-        if getattr(model_field, "auto_now", False) and getattr(obj, model_field.attname) is None:
-            setattr(obj, model_field.attname, timezone.now())
     for model_field in obj._meta.concrete_fields:
         if model_field.is_relation and model_field.related_model in TAG_MODELS:
             value = getattr(obj, model_field.attname)
@@ -123,6 +128,24 @@ def revert_to(version: Version, *, user) -> None:
         raise HistoryError(
             f"“{version.object_repr}” could not be reverted: that version refers to a place, "
             "official, outlet or topic deleted since. Recover it first."
+        ) from error
+
+
+def recover(version: Version, *, user) -> None:
+    """Bring back a deleted object as its last version had it, as a new change."""
+    model = version.content_type.model_class()
+    if model._default_manager.filter(pk=version.object_id).exists():
+        raise HistoryError(f"“{version.object_repr}” is in the archive already.")
+    try:
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_user(user)
+            reversion.set_comment(f"Recovered “{version.object_repr}”.")
+            _prepare(version)
+            version.revert()
+    except IntegrityError as error:
+        raise HistoryError(
+            f"“{version.object_repr}” could not be recovered: it refers to something deleted "
+            "since, or its slug or text is now used by another."
         ) from error
 
 
