@@ -182,7 +182,7 @@ class MergeForm(forms.Form):
         self.fields["survivor"].queryset = queryset
         self.fields["survivor"].label_from_instance = lambda obj: (
             f"{obj} — {obj.article_count} article{'' if obj.article_count == 1 else 's'}"
-            f", /{obj.slug}/"
+            f", {obj.get_absolute_url()}"
         )
 
 

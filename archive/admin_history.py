@@ -239,17 +239,35 @@ class ChangeAdmin(admin.ModelAdmin):
 
     @admin.display(description="Changed")
     def objects(self, revision):
-        versions = revision.version_set.all()
-        shown = [v for v in versions if v.content_type.model_class() is not RetiredSlug][:6]
-        links = []
-        for version in shown:
+        versions = list(revision.version_set.all())
+        items = []
+        for version in versions[:6]:
+            if version.content_type.model_class() is RetiredSlug:
+                kind, slug = version.object_repr.split("/", 1)
+                items.append(
+                    format_html(
+                        "old {} address “{}” <span class='quiet'>(redirect)</span>", kind, slug
+                    )
+                )
+                continue
             url = _admin_url(version.content_type, version.object_id, "history")
-            links.append((url or "#", version.object_repr, version.content_type.name))
-        more = len([v for v in versions if v.content_type.model_class() is not RetiredSlug])
-        html = format_html_join(", ", '<a href="{}">{}</a> <span class="quiet">({})</span>', links)
-        if more > len(shown):
-            html = format_html("{} and {} more", html, more - len(shown))
+            items.append(
+                format_html(
+                    '<a href="{}">{}</a> <span class="quiet">({})</span>',
+                    url or "#",
+                    version.object_repr,
+                    version.content_type.name,
+                )
+            )
+        html = format_html_join(", ", "{}", ((item,) for item in items))
+        if len(versions) > len(items):
+            html = format_html("{} and {} more", html, len(versions) - len(items))
         return html
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(
+            request, {"title": "Recent changes", **(extra_context or {})}
+        )
 
     @admin.display(description="")
     def undo_link(self, revision):

@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from playwright.sync_api import expect
 
-from archive.models import Article
+from archive.models import Article, Official
 from tests.desk import PASSWORD, staff
 
 pytestmark = pytest.mark.browser
@@ -105,3 +105,46 @@ def test_editor_tags_a_county_then_reverts_it_from_the_history(page, editor, art
     assert county_facet_count(page) == before
     page.goto(f"/articles/?jurisdiction={COUNTY}")
     expect(page.get_by_role("link", name=article.headline, exact=True)).to_have_count(0)
+
+
+def test_editor_tags_several_articles_merges_a_duplicate_and_undoes_it(page, editor, artifacts_dir):
+    """The bulk action's autocomplete, a merge's confirmation page, and undo in recent changes."""
+    baker = Official.objects.create(name="Sheriff Baker", slug="sheriff-baker", role="Sheriff")
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill("ana")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.goto("/admin/archive/article/")
+    page.locator("#action-toggle").check()
+    page.locator("select[name=action]").select_option("add_tags")
+    page.get_by_role("button", name="Run").click()
+    expect(page.get_by_role("heading", name="Add tags to the selected articles")).to_be_visible()
+    topics = page.locator(".field-topics")
+    topics.locator(".select2-selection").click()
+    topics.locator(".select2-search__field").fill("state")
+    page.get_by_role("option", name="State sanctuary laws", exact=True).click()
+    page.screenshot(path=artifacts_dir / "editor-bulk-add.png", full_page=True)
+    page.get_by_role("button", name="Add to these articles").click()
+    expect(page.locator("ul.messagelist")).to_contain_text("4 of 5 selected articles changed")
+
+    page.goto("/admin/archive/official/?q=baker")
+    page.locator("#action-toggle").check()
+    page.locator("select[name=action]").select_option("merge_selected")
+    page.get_by_role("button", name="Run").click()
+    page.get_by_role("radio", name=re.compile("Gerald Baker")).check()
+    page.screenshot(path=artifacts_dir / "editor-merge.png", full_page=True)
+    page.get_by_role("button", name="Merge").click()
+    expect(page.locator("ul.messagelist")).to_contain_text("Merged “Sheriff Baker” into")
+    response = page.goto("/officials/sheriff-baker/")
+    assert response.url.endswith("/officials/gerald-baker/")
+
+    page.goto("/admin/archive/change/")
+    expect(page.locator("#result_list tbody tr")).to_have_count(2)
+    page.screenshot(path=artifacts_dir / "editor-recent-changes.png", full_page=True)
+    page.locator("#result_list tbody tr").first.get_by_role("link", name="Undo…").click()
+    expect(page.get_by_role("heading", name="Brought back")).to_be_visible()
+    page.get_by_role("button", name="Undo this change").click()
+    expect(page.locator("ul.messagelist")).to_contain_text("Undone: Merged “Sheriff Baker”")
+    assert page.goto("/officials/sheriff-baker/").status == 200
+    assert Official.objects.get(slug="sheriff-baker").pk == baker.pk

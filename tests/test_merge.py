@@ -40,7 +40,7 @@ def test_the_merge_page_asks_which_to_keep(client, sheriff_baker):
     assert response.status_code == 200
     assert "Merge officials" in html
     assert 'type="radio" name="survivor"' in html
-    assert "Gerald Baker (Wake County Sheriff) — 1 article, /gerald-baker/" in html
+    assert "Gerald Baker (Wake County Sheriff) — 1 article, /officials/gerald-baker/" in html
     assert Official.objects.filter(slug="sheriff-baker").exists()  # nothing done yet
 
 
