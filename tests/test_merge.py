@@ -254,3 +254,15 @@ def test_an_old_slug_whose_tag_was_deleted_is_a_404(admin_client, client):
     response = client.get("/articles/", {"official": "gerald-baker"})
     assert response.status_code == 200
     assert "There is no official “gerald-baker”." in response.content.decode()
+
+
+def test_undoing_a_rename_brings_the_old_slug_back(client):
+    logged_in(client)
+    gerald = official("gerald-baker")
+    data = {"name": gerald.name, "slug": "gerald-m-baker", "role": gerald.role}
+    client.post(admin_url("official_change", gerald.pk), data)
+    change = Change.objects.exclude(comment=BASELINE_COMMENT).first()
+    client.post(admin_url("change_undo", change.pk))
+    assert client.get("/officials/gerald-baker/").status_code == 200
+    assert client.get("/officials/gerald-m-baker/")["Location"] == "/officials/gerald-baker/"
+    assert list(RetiredSlug.objects.values_list("slug", flat=True)) == ["gerald-m-baker"]
