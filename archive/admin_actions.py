@@ -1,7 +1,7 @@
 """Admin actions that change many things at once, each behind a confirmation page.
 
 On the article list: add tags to the selected articles, remove tags, set the outlet. On the
-tag lists: merge the selected tags into one. The work is done by ``archive.bulk`` and
+tag lists: merge the selected tags into one. The work is done by ``archive.tagging`` and
 ``archive.merging``; each action is one change in the history.
 """
 
@@ -12,7 +12,7 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.db.models import Count
 from django.template.response import TemplateResponse
 
-from archive.bulk import change_tags, set_outlet
+from archive.tagging import change_tags, set_outlet
 from archive.merging import MergeError, merge_tags
 from archive.models import Article, Jurisdiction, Official, Outlet, Topic
 
