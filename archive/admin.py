@@ -1,16 +1,58 @@
-"""The editors' desk: curating articles and their tags."""
+"""The editors' desk: curating articles and their tags.
 
+Every add and change here is kept in the history (``archive.admin_history``); the bulk actions
+and merges live in ``archive.admin_actions``.
+"""
+
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html
+from django.utils.text import normalize_newlines
 
+from archive import admin_actions
+from archive.admin_history import HistoryAdmin
 from archive.models import Article, Jurisdiction, Official, Outlet, Topic
+from archive.slugs import retired_elsewhere
+
+
+class TagForm(forms.ModelForm):
+    """Refuses a slug that still leads to another tag: taking it would break that tag's links."""
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        retired = retired_elsewhere(self.instance, slug)
+        if retired is not None:
+            raise forms.ValidationError(
+                f"“{slug}” is an old address of “{retired.target}” and still leads there; "
+                "choose another slug."
+            )
+        return slug
+
+
+class ArticleForm(forms.ModelForm):
+    """Browsers send a text box's line breaks as CRLF; stored text uses LF, and a body's
+    paragraphs are split on blank lines."""
+
+    def clean_body(self):
+        return normalize_newlines(self.cleaned_data["body"])
+
+    def clean_curator_note(self):
+        return normalize_newlines(self.cleaned_data["curator_note"])
+
+
+class TagAdmin(HistoryAdmin):
+    """Places, officials, outlets and topics: merged rather than deleted."""
+
+    form = TagForm
+    actions = [admin_actions.merge_selected]
 
 
 @admin.register(Outlet)
-class OutletAdmin(admin.ModelAdmin):
+class OutletAdmin(TagAdmin):
     list_display = ["name", "slug", "homepage", "article_count"]
     search_fields = ["name", "slug"]
+    ordering = ["name"]  # Meta.ordering is dropped from the grouped query below
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
@@ -22,7 +64,7 @@ class OutletAdmin(admin.ModelAdmin):
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(admin.ModelAdmin):
+class JurisdictionAdmin(TagAdmin):
     list_display = ["name", "kind", "postal_code", "parent", "fips", "slug"]
     list_filter = ["kind", "postal_code"]
     list_select_related = ["parent"]
@@ -32,7 +74,7 @@ class JurisdictionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Official)
-class OfficialAdmin(admin.ModelAdmin):
+class OfficialAdmin(TagAdmin):
     list_display = ["name", "role", "agency", "jurisdiction", "slug"]
     list_select_related = ["jurisdiction"]
     search_fields = ["name", "slug", "role", "agency"]
@@ -41,14 +83,16 @@ class OfficialAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(TagAdmin):
     list_display = ["name", "slug", "description"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(HistoryAdmin):
+    form = ArticleForm
+    actions = [admin_actions.add_tags, admin_actions.remove_tags, admin_actions.set_outlet_action]
     list_display = [
         "headline",
         "outlet",

@@ -8,7 +8,7 @@ use the form's errors (FilterView's strict mode shows no results and the error i
 import django_filters
 from django import forms
 
-from archive.models import Article, Jurisdiction, Official, Outlet, Topic
+from archive.models import Article, Jurisdiction, Official, Outlet, RetiredSlug, Topic
 from archive.search import normalize_query_text
 
 SORT_CHOICES = [
@@ -59,10 +59,29 @@ class ArticleFilterForm(forms.Form):
 
 
 class SlugsField(django_filters.fields.ModelMultipleChoiceField):
-    """Slugs of existing tags; an empty value (a form's blank choice) means no filter."""
+    """Slugs of existing tags; an empty value (a form's blank choice) means no filter.
+
+    A slug retired by a rename or a merge filters by the tag it leads to now (links never
+    break); ``retired`` maps each such slug to the current one, so a view can redirect.
+    """
+
+    retired: dict[str, str]
 
     def clean(self, value):
+        self.retired = {}
         return super().clean([v for v in value or [] if str(v).strip()])
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except forms.ValidationError as error:
+            if error.code != "invalid_choice":
+                raise
+            current = RetiredSlug.objects.current_slugs(self.queryset.model, value)
+            if not current:
+                raise
+            self.retired = current
+            return super()._check_values([current.get(v, v) for v in value])
 
 
 class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
@@ -130,6 +149,14 @@ class ArticleFilter(django_filters.FilterSet):
 
     def filter_topic(self, queryset, name, topics):
         return queryset.on_topics(topics) if topics else queryset
+
+    def retired_slugs(self) -> dict[str, dict[str, str]]:
+        """Per parameter, the retired slugs given and the current slugs they stand for."""
+        return {
+            name: field.retired
+            for name, field in self.form.fields.items()
+            if getattr(field, "retired", None)
+        }
 
     @property
     def query_text(self) -> str:

@@ -8,6 +8,8 @@ with plain joins rather than a recursive query.
 import hashlib
 from datetime import date
 
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -20,6 +22,7 @@ from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.text import slugify
+from reversion.models import Revision
 
 from archive.dates import DatePrecision, PartialDate
 from archive.search import MARK_START, MARK_STOP, SEARCH_CONFIG, build_query
@@ -469,3 +472,71 @@ def tag_counts(model: type[models.Model]) -> models.QuerySet:
     return model.objects.annotate(article_count=Count("articles")).order_by(
         "-article_count", "name"
     )
+
+
+class RetiredSlugQuerySet(models.QuerySet):
+    def for_model(self, model: type[models.Model]) -> "RetiredSlugQuerySet":
+        return self.filter(content_type=ContentType.objects.get_for_model(model))
+
+    def resolve(self, model: type[models.Model], slug: str) -> models.Model | None:
+        """The live object a retired slug of ``model`` now stands for, if any."""
+        retired = self.for_model(model).filter(slug=slug).first()
+        if retired is None:
+            return None
+        return model._default_manager.filter(pk=retired.target_id).first()
+
+    def current_slugs(self, model: type[models.Model], slugs) -> dict[str, str]:
+        """For those of ``slugs`` that are retired, the slug of the tag that now answers."""
+        rows = self.for_model(model).filter(slug__in=list(slugs)).values_list("slug", "target_id")
+        targets = dict(rows)
+        live = dict(
+            model._default_manager.filter(pk__in=targets.values()).values_list("pk", "slug")
+        )
+        return {old: live[target] for old, target in targets.items() if target in live}
+
+
+class RetiredSlug(models.Model):
+    """A slug that no longer names a tag — renamed, or merged into another — and where it leads.
+
+    Cited links never break (CONTRACT.md): a tag page asked for by a retired slug answers with a
+    301 to the tag that now holds its articles. The target is kept by primary key, so a later
+    rename of the target needs no update here.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    slug = models.SlugField(max_length=SLUG_MAX_LENGTH)
+    target_id = models.PositiveBigIntegerField(help_text="The tag the slug now leads to.")
+    target = GenericForeignKey("content_type", "target_id")
+    merged_id = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        help_text="The tag merged away under this slug (blank for a rename); undoing the merge "
+        "brings it back.",
+    )
+    retired_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RetiredSlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-retired_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "slug"], name="retired_slug_unique_per_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.model}/{self.slug}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(f"archive:{self.content_type.model}", kwargs={"slug": self.slug})
+
+
+class Change(Revision):
+    """One recorded edit across the archive (a django-reversion revision), for the admin."""
+
+    class Meta:
+        proxy = True
+        ordering = ["-date_created", "-pk"]
+        verbose_name = "change"
+        verbose_name_plural = "recent changes"

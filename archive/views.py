@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
@@ -12,7 +12,15 @@ from django_filters.views import FilterView
 
 from archive.facets import active_filters, article_facets, place_counts
 from archive.filters import SORT_CHOICES, ArticleFilter
-from archive.models import Article, Jurisdiction, Official, Outlet, Topic, tag_counts
+from archive.models import (
+    Article,
+    Jurisdiction,
+    Official,
+    Outlet,
+    RetiredSlug,
+    Topic,
+    tag_counts,
+)
 from archive.places import place_tree
 from archive.search import is_shortened, render_marked
 from archive.text import paragraphs
@@ -45,6 +53,21 @@ class ArticleListView(FilterView):
     queryset = Article.objects.for_listing()
     paginate_by = settings.ARCHIVE_PAGE_SIZE
     template_name = "archive/article_list.html"
+
+    def get(self, request, *args, **kwargs):
+        # FilterView.get in strict mode, plus: an old slug in a bookmarked search answers with
+        # a 301 to the same search with the current slugs.
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        valid = self.filterset.is_valid()
+        moved = self.filterset.retired_slugs() if valid else {}
+        if moved:
+            params = request.GET.copy()
+            for name, current in moved.items():
+                params.setlist(name, [current.get(v, v) for v in params.getlist(name)])
+            return HttpResponsePermanentRedirect(f"{request.path}?{params.urlencode()}")
+        self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        return self.render_to_response(context)
 
     def get_filterset_kwargs(self, filterset_class):
         # Bound even without parameters, so that the plain list is "valid" and gets its facets.
@@ -101,7 +124,15 @@ class TaggedArticlesView(SingleObjectMixin, ListView):
     filter_parameter = ""
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object(queryset=self.model.objects.all())
+        try:
+            self.object = self.get_object(queryset=self.model.objects.all())
+        except Http404:
+            # A renamed or merged-away slug leads to the tag that holds its articles now.
+            moved = RetiredSlug.objects.resolve(self.model, kwargs["slug"])
+            if moved is None:
+                raise
+            query = f"?{request.GET.urlencode()}" if request.GET else ""
+            return HttpResponsePermanentRedirect(moved.get_absolute_url() + query)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
