@@ -12,9 +12,9 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.db.models import Count
 from django.template.response import TemplateResponse
 
-from archive.tagging import change_tags, set_outlet
 from archive.merging import MergeError, merge_tags
 from archive.models import Article, Jurisdiction, Official, Outlet, Topic
+from archive.tagging import change_tags, set_outlet
 
 TAG_CHOICES = {"jurisdictions": Jurisdiction, "officials": Official, "topics": Topic}
 
