@@ -37,6 +37,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 run: $(VENV)/.installed
 	DEBUG=$${DEBUG:-1} $(MANAGE) migrate --noinput
+	DEBUG=$${DEBUG:-1} $(MANAGE) load_gazetteer
 	DEBUG=$${DEBUG:-1} $(MANAGE) load_seed --if-empty
 	DEBUG=$${DEBUG:-1} $(MANAGE) ensure_admin --url http://127.0.0.1:$(PORT)/admin/
 	@[ -n "$$DATABASE_URL" ] || echo "The embedded PostgreSQL keeps running after you stop the server; 'make db-stop' stops it."
