@@ -66,6 +66,8 @@ def _line(points: list[tuple[int, int]]) -> str:
             dx, dy = _number(px - x), _number(py - y)
             steps.append(dx + ("" if dy.startswith("-") else ",") + dy)
             x, y = px, py
+    if not steps:
+        return ""  # shorter than the rounding: "M x,y l" alone would end the path's parsing
     return f"M{_number(points[0][0])},{_number(points[0][1])}l" + " ".join(steps)
 
 
@@ -107,7 +109,7 @@ def _shape(arcs, geometry: dict) -> Shape:
     return Shape(
         fips=geometry["id"],
         name=geometry.get("properties", {}).get("name", ""),
-        path="".join(_line(ring) + "z" for ring in rings),
+        path="".join(line + "z" for line in map(_line, rings) if line),
         bbox=(min(xs), min(ys), max(xs), max(ys)),
     )
 

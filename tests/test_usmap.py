@@ -73,6 +73,17 @@ def test_the_atlas_has_every_county_and_state_of_the_census_2017_boundaries():
     assert usmap.atlas() is atlas  # decoded once per process
 
 
+def test_every_path_parses_to_the_end():
+    # A move with no line after it ("M1,2l" then "M…") makes browsers drop the rest of a path.
+    atlas = usmap.atlas()
+    paths = [s.path for s in atlas.counties.values()] + [s.path for s in atlas.states.values()]
+    for path in [*paths, atlas.state_borders, atlas.nation]:
+        assert not re.search(r"l(?=M|z|$)", path)
+    # At 1:10,000,000 the city of Lexington, VA is simplified down to a single point.
+    assert [s.fips for s in atlas.counties.values() if not s.path] == ["51678"]
+    assert usmap._line([(5, 5), (5, 5)]) == ""
+
+
 @pytest.mark.parametrize(
     ("count", "css_class"), [(0, 0), (1, 1), (2, 2), (3, 2), (4, 3), (15, 4), (16, 5), (99, 6)]
 )
