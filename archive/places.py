@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from archive.facets import PlaceCount, place_counts
-from archive.models import Article, Jurisdiction
+from archive.models import Article, Jurisdiction, JurisdictionKind
 
 
 @dataclass
@@ -13,9 +13,13 @@ class StateEntry:
     places: list[PlaceCount] = field(default_factory=list)
 
 
-def place_tree(articles=None) -> list[StateEntry]:
-    """Every state with its article count, and beneath it its places that have articles."""
-    counts = place_counts(articles if articles is not None else Article.objects.all())
+def place_tree(articles=None, counts: list[PlaceCount] | None = None) -> list[StateEntry]:
+    """Every state with its article count, and beneath it its places that have articles.
+
+    Pass ``counts`` (from ``place_counts``) when the page has them already.
+    """
+    if counts is None:
+        counts = place_counts(articles if articles is not None else Article.objects.all())
     by_id = {place.id: place for place in counts}
     entries = {
         state.postal_code: StateEntry(state, by_id[state.pk].count if state.pk in by_id else 0)
@@ -27,3 +31,37 @@ def place_tree(articles=None) -> list[StateEntry]:
     for entry in entries.values():
         entry.places.sort(key=lambda place: (place.kind != "county", place.name))
     return list(entries.values())
+
+
+@dataclass
+class Children:
+    """A place's children: those with articles (with counts), and the rest."""
+
+    with_articles: list[Jurisdiction]
+    without: list[Jurisdiction]
+
+    def __bool__(self) -> bool:
+        return bool(self.with_articles or self.without)
+
+
+def children_of(place: Jurisdiction, counts: dict[int, int]) -> Children:
+    """The places directly inside ``place``, busiest first; counts include their own insides."""
+    children = list(
+        place.children.only("name", "slug", "kind", "postal_code").order_by("kind", "name")
+    )
+    for child in children:
+        child.article_count = counts.get(child.pk, 0)
+    busy = sorted((c for c in children if c.article_count), key=lambda c: -c.article_count)
+    return Children(busy, [c for c in children if not c.article_count])
+
+
+def map_focus(place: Jurisdiction) -> tuple[Jurisdiction | None, Jurisdiction | None]:
+    """The state whose county map a place's page shows, and the county to outline in it.
+
+    A state shows its counties; a county (or an independent city) its state's, itself
+    outlined; a city its county's state, its county outlined.
+    """
+    chain = [p for p in (place, place.parent, place.parent and place.parent.parent) if p]
+    county = next((p for p in chain if len(p.fips) == 5), None)
+    state = next((p for p in chain if p.kind == JurisdictionKind.STATE), None)
+    return state, county

@@ -13,9 +13,11 @@ from django_filters.views import FilterView
 from archive.facets import active_filters, article_facets, place_counts
 from archive.filters import SORT_CHOICES, ArticleFilter
 from archive.models import Article, Jurisdiction, Official, Outlet, Topic, tag_counts
-from archive.places import place_tree
+from archive.places import children_of, map_focus, place_tree
 from archive.search import is_shortened, render_marked
 from archive.text import paragraphs
+from archive.timeline import monthly_timeline
+from archive.usmap import atlas, render_map
 
 TAG_LIST_PAGE_SIZE = 50
 
@@ -149,8 +151,38 @@ class TopicView(TaggedArticlesView):
         return Article.objects.on_topics([self.object])
 
 
+PLACE_SEARCH_LIMIT = 50
+MAP_LEVELS = {"counties": "county", "states": "state"}
+
+
 def jurisdiction_list(request):
-    return render(request, "archive/jurisdiction_list.html", {"states": place_tree()})
+    """Every state with its places, a map shaded by article count, and a search by name."""
+    counts = place_counts(Article.objects.all())
+    by_id = {place.id: place.count for place in counts}
+    map_choice = request.GET.get("map") if request.GET.get("map") in MAP_LEVELS else "counties"
+    query = request.GET.get("q", "").replace("\x00", "").strip()
+    found = None
+    if query:
+        found = list(
+            Jurisdiction.objects.matching(query).select_related("parent")[:PLACE_SEARCH_LIMIT]
+        )
+        for place in found:
+            place.article_count = by_id.get(place.pk, 0)
+    states = place_tree(counts=counts)
+    return render(
+        request,
+        "archive/jurisdiction_list.html",
+        {
+            "states": states,
+            "states_with_articles": sum(1 for entry in states if entry.count),
+            "query": query,
+            "found": found,
+            "search_limit": PLACE_SEARCH_LIMIT,
+            "map": render_map(by_id, level=MAP_LEVELS[map_choice]),
+            "map_choice": map_choice,
+            "off_map": [entry for entry in states if entry.state.fips not in atlas().states],
+        },
+    )
 
 
 class JurisdictionView(TaggedArticlesView):
@@ -158,25 +190,43 @@ class JurisdictionView(TaggedArticlesView):
     filter_parameter = "jurisdiction"
     template_name = "archive/jurisdiction_detail.html"
 
+    def get_object(self, queryset=None):
+        return super().get_object(queryset.select_related("parent__parent"))
+
     def tagged_articles(self):
         return Article.objects.in_jurisdictions([self.object])
 
     def get_context_data(self, **kwargs):
         place = self.object
-        articles = self.tagged_articles().values("pk")
-        counts = {p.id: p.count for p in place_counts(articles)}
-        children = list(place.children.order_by("kind", "name"))
-        for child in children:
-            child.article_count = counts.get(child.pk, 0)
+        articles = self.tagged_articles()
+        article_ids = articles.values("pk")
+        state, county = map_focus(place)
+        # Counts within the state serve the children and the state's county map alike.
+        scope = Article.objects.in_jurisdictions([state or place]).values("pk")
+        counts = {p.id: p.count for p in place_counts(scope)}
+        place_map = None
+        if state and state.fips in atlas().states:
+            place_map = render_map(
+                counts,
+                state_fips=state.fips,
+                current=county.pk if county else None,
+                title=f"Counties of {state}",
+            )
         return super().get_context_data(
             parent=place.parent,
-            children=children,
-            officials=Official.objects.filter(articles__in=articles)
+            children=children_of(place, counts),
+            officials=Official.objects.filter(articles__in=article_ids)
             .annotate(article_count=Count("articles"))
             .order_by("-article_count", "name")[:20],
-            outlets=Outlet.objects.filter(articles__in=articles)
+            serving=Official.objects.filter(jurisdiction__in=Jurisdiction.objects.within([place]))
+            .select_related("jurisdiction")
+            .order_by("name")[:20],
+            outlets=Outlet.objects.filter(articles__in=article_ids)
             .annotate(article_count=Count("articles"))
             .order_by("-article_count", "name")[:20],
+            timeline=monthly_timeline(articles),
+            place_map=place_map,
+            place_map_state=state,
             **kwargs,
         )
 
