@@ -60,6 +60,10 @@ migrations-check: export SECRET_KEY ?= test-only-not-a-secret
 migrations-check: $(VENV)/.installed
 	$(MANAGE) makemigrations --check --dry-run
 
+# Every benchmark under bench/ (see bench/README.md); each prints medians against a peer.
+bench: $(VENV)/.installed
+	@for script in bench/*.py; do echo "== $$script"; $(PY) "$$script" || exit 1; done
+
 db-start: $(VENV)/.installed
 	$(PY) -m config.database start
 
