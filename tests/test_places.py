@@ -216,3 +216,24 @@ def test_place_pages_make_a_fixed_number_of_queries(client, django_assert_max_nu
     ]:
         with django_assert_max_num_queries(16):
             assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "orleans-parish-la",
+        "north-slope-borough-ak",
+        "kusilvak-census-area-ak",
+        "chugach-census-area-ak",  # made in 2019: a page, though not on the 2017 map
+        "anasco-municipio-pr",
+        "carson-city-nv",
+        "fairfax-va",
+        "district-of-columbia-dc",
+        "guam-gu",
+    ],
+)
+def test_county_equivalents_of_every_sort_have_a_page(client, slug):
+    response = client.get(f"/jurisdictions/{slug}/")
+    assert response.status_code == 200
+    name = place(slug)
+    assert f"No articles about {name} yet." in response.content.decode()
