@@ -6,7 +6,8 @@ loading the gazetteer and the seed archive exactly as `make run` does. Each URL 
 ROUNDS times, the URLs taking turns so that a slow moment of the machine falls on all of them
 alike; the script prints medians and 90th percentiles, and each median as a ratio of
 /healthz's (the floor: one query and no template) and of the article list's (a page readers
-already use). Run it with `make bench` or `.venv/bin/python bench/places.py [--rounds N]`.
+already use), and the app worker's CPU time per request. Run it with `make bench` or
+`.venv/bin/python bench/places.py [--rounds N]`.
 """
 
 import argparse
@@ -91,16 +92,36 @@ def wait_until_up(port: int, process: subprocess.Popen) -> None:
     raise SystemExit("gunicorn did not answer within 30 s")
 
 
-def measure(port: int, urls: list[str], rounds: int) -> dict[str, dict]:
+def worker_pid(master: int) -> int | None:
+    """gunicorn's one worker process (Linux: read from /proc), or None elsewhere."""
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return None
+    return int(children[0]) if children else None
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time a process has used: unlike wall time, other load hardly moves it."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(port: int, urls: list[str], rounds: int, worker: int | None) -> dict[str, dict]:
     for url in urls:  # warm-up: the map's geometry is decoded on first use
         elapsed, status, _ = get(port, url)
         if status != 200:
             raise SystemExit(f"{url} answered {status}")
     timings: dict[str, list[float]] = {url: [] for url in urls}
+    cpu: dict[str, float] = dict.fromkeys(urls, 0.0)
     sizes: dict[str, int] = {}
     for _ in range(rounds):
         for url in urls:
+            before = cpu_seconds(worker)
             elapsed, status, size = get(port, url)
+            cpu[url] += cpu_seconds(worker) - before
             assert status == 200, (url, status)
             timings[url].append(elapsed)
             sizes[url] = size
@@ -108,6 +129,7 @@ def measure(port: int, urls: list[str], rounds: int) -> dict[str, dict]:
         url: {
             "median": statistics.median(values),
             "p90": statistics.quantiles(values, n=10)[-1],
+            "cpu": cpu[url] / rounds if worker else None,
             "size": sizes[url],
         }
         for url, values in timings.items()
@@ -121,18 +143,24 @@ def report(results: dict[str, dict], rounds: int) -> str:
         f"Place pages over HTTP: gunicorn, 1 sync worker, DEBUG off; {rounds} rounds, "
         f"URLs in turn; {os.cpu_count()} cores.",
         "",
-        f"{'URL':<38} {'median ms':>9} {'p90 ms':>7} {'× healthz':>9} {'× list':>7} {'KB':>6}",
+        f"{'URL':<38} {'median ms':>9} {'p90 ms':>7} {'× healthz':>9} {'× list':>7} "
+        f"{'app CPU ms':>10} {'KB':>6}",
     ]
     for url, r in results.items():
+        cpu = f"{r['cpu'] * 1000:>10.1f}" if r["cpu"] is not None else f"{'–':>10}"
         lines.append(
             f"{url:<38} {r['median'] * 1000:>9.1f} {r['p90'] * 1000:>7.1f} "
-            f"{r['median'] / floor:>9.1f} {r['median'] / listing:>7.2f} {r['size'] / 1024:>6.0f}"
+            f"{r['median'] / floor:>9.1f} {r['median'] / listing:>7.2f} {cpu} "
+            f"{r['size'] / 1024:>6.0f}"
         )
     slowest = max(PLACE_PAGES, key=lambda url: results[url]["median"])
     lines += [
         "",
         f"Slowest place page: {slowest} at {results[slowest]['median'] * 1000:.1f} ms median "
         f"(target: well under 100 ms).",
+        "app CPU ms: the gunicorn worker's own CPU time per request (the database's excluded),",
+        "which other work on the machine hardly changes; wall times are as loaded as it is:",
+        f"load average {os.getloadavg()[0]:.1f} at the end of the run.",
     ]
     return "\n".join(lines)
 
@@ -150,7 +178,7 @@ def main() -> None:
     )
     try:
         wait_until_up(port, process)
-        results = measure(port, PEERS + PLACE_PAGES, args.rounds)
+        results = measure(port, PEERS + PLACE_PAGES, args.rounds, worker_pid(process.pid))
     finally:
         process.terminate()
         process.wait(timeout=10)
