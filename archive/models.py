@@ -100,7 +100,7 @@ class JurisdictionQuerySet(models.QuerySet):
         """Places with a word starting with each word typed: "wake" finds Wake County, NC.
 
         Words are compared through the slug too, so accents and punctuation do not matter
-        ("dona ana" finds Doña Ana County) and a postal code narrows ("fairfax va").
+        ("dona ana" finds Doña Ana County), and a postal code narrows ("fairfax va").
         Closest first: a place whose name starts with the text, then states, counties, cities.
         """
         words = text.replace("\x00", "")[:200].split()[:10]
@@ -108,6 +108,8 @@ class JurisdictionQuerySet(models.QuerySet):
         for word in words:
             slug_word = slugify(word)
             word_match = Q(name__icontains=word)
+            if len(word) == 2 and word.isalpha():
+                word_match |= Q(postal_code=word.upper())
             if slug_word:
                 word_match |= Q(slug__regex=rf"(^|-){re.escape(slug_word)}")
             condition &= word_match

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+import us
+
 from archive.facets import PlaceCount, place_counts
 from archive.models import Article, Jurisdiction, JurisdictionKind
 
@@ -65,3 +67,17 @@ def map_focus(place: Jurisdiction) -> tuple[Jurisdiction | None, Jurisdiction | 
     county = next((p for p in chain if len(p.fips) == 5), None)
     state = next((p for p in chain if p.kind == JurisdictionKind.STATE), None)
     return state, county
+
+
+TERRITORY_CODES = frozenset(state.abbr for state in us.states.TERRITORIES)
+
+
+def kind_label(place: Jurisdiction) -> str:
+    """What a reader calls the place: a territory or DC is not a state, Baltimore not a town."""
+    if place.kind == JurisdictionKind.STATE:
+        if place.postal_code == "DC":
+            return "Federal district"
+        return "Territory" if place.postal_code in TERRITORY_CODES else "State"
+    if place.kind == JurisdictionKind.CITY and len(place.fips) == 5:
+        return "Independent city"
+    return place.get_kind_display()

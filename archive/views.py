@@ -13,7 +13,7 @@ from django_filters.views import FilterView
 from archive.facets import active_filters, article_facets, place_counts
 from archive.filters import SORT_CHOICES, ArticleFilter
 from archive.models import Article, Jurisdiction, Official, Outlet, Topic, tag_counts
-from archive.places import children_of, map_focus, place_tree
+from archive.places import children_of, kind_label, map_focus, place_tree
 from archive.search import is_shortened, render_marked
 from archive.text import paragraphs
 from archive.timeline import monthly_timeline
@@ -168,6 +168,7 @@ def jurisdiction_list(request):
         )
         for place in found:
             place.article_count = by_id.get(place.pk, 0)
+            place.kind_label = kind_label(place)
     states = place_tree(counts=counts)
     return render(
         request,
@@ -227,6 +228,7 @@ class JurisdictionView(TaggedArticlesView):
             timeline=monthly_timeline(articles),
             place_map=place_map,
             place_map_state=state,
+            kind_label=kind_label(place),
             **kwargs,
         )
 

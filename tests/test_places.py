@@ -175,6 +175,8 @@ def test_the_timeline_says_what_it_cannot_place(client):
         ("san bern", "San Bernardino County, CA"),
         ("orleans parish", "Orleans Parish, LA"),
         ("new britain", "New Britain, CT"),
+        ("md", "Maryland"),
+        ("MD montgomery", "Montgomery County, MD"),
     ],
 )
 def test_the_place_search_finds_any_place_by_name(client, query, first):
@@ -188,12 +190,28 @@ def test_the_place_search_gives_counts_and_the_whole_list(client):
     html = client.get("/jurisdictions/", {"q": "baltimore"}).content.decode()
     found = re.search(r'<ul class="found-list">.*?</ul>', html, re.S).group(0)
     assert re.findall(
-        r'">([^<]+)</a> <span class="muted">(\w+)</span> <span class="count">(\d+)<', found
+        r'">([^<]+)</a> <span class="muted">([\w ]+)</span> <span class="count">(\d+)<', found
     ) == [
         ("Baltimore County, MD", "county", "2"),
-        ("Baltimore, MD", "city", "1"),
+        ("Baltimore, MD", "independent city", "1"),
     ]
     assert "2 places matching “baltimore”" in html
+
+
+@pytest.mark.parametrize(
+    ("slug", "label"),
+    [
+        ("maryland", "State"),
+        ("guam", "Territory"),
+        ("district-of-columbia", "Federal district"),
+        ("baltimore-md", "Independent city"),
+        ("hartford-ct", "City"),
+        ("orleans-parish-la", "County"),
+    ],
+)
+def test_a_place_page_says_what_kind_of_place_it_is(client, slug, label):
+    html = client.get(f"/jurisdictions/{slug}/").content.decode()
+    assert re.search(rf'<p class="lede">{label}\b', html)
 
 
 @pytest.mark.parametrize("query", ["zzzz", "\x00", '"', "-", "a" * 10_000, "<b>wake</b>"])
