@@ -107,7 +107,8 @@ class JurisdictionQuerySet(models.QuerySet):
         condition = Q()
         for word in words:
             slug_word = slugify(word)
-            word_match = Q(name__icontains=word)
+            # \m is PostgreSQL's start of a word: "md" must not find "Camden".
+            word_match = Q(name__iregex=rf"\m{re.escape(word)}")
             if len(word) == 2 and word.isalpha():
                 word_match |= Q(postal_code=word.upper())
             if slug_word:

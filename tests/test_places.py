@@ -186,6 +186,17 @@ def test_the_place_search_finds_any_place_by_name(client, query, first):
     assert names[0] == first
 
 
+def test_the_place_search_matches_the_start_of_words(client):
+    html = client.get("/jurisdictions/", {"q": "md"}).content.decode()
+    found = re.search(r'<ul class="found-list">.*?</ul>', html, re.S).group(0)
+    names = re.findall(r'<a href="/jurisdictions/[^/]+/">([^<]+)</a>', found)
+    assert len(names) == Jurisdiction.objects.filter(postal_code="MD").count()
+    assert all(name == "Maryland" or name.endswith(", MD") for name in names)  # no Camden
+    html = client.get("/jurisdictions/", {"q": "george's"}).content.decode()
+    assert "1 place matching “george&#x27;s”" in html
+    assert 'href="/jurisdictions/prince-georges-county-md/"' in html
+
+
 def test_the_place_search_gives_counts_and_the_whole_list(client):
     html = client.get("/jurisdictions/", {"q": "baltimore"}).content.decode()
     found = re.search(r'<ul class="found-list">.*?</ul>', html, re.S).group(0)
