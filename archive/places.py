@@ -6,6 +6,7 @@ import us
 
 from archive.facets import PlaceCount, place_counts
 from archive.models import Article, Jurisdiction, JurisdictionKind
+from archive.usmap import RenderedMap, atlas, render_map
 
 
 @dataclass
@@ -57,16 +58,40 @@ def children_of(place: Jurisdiction, counts: dict[int, int]) -> Children:
     return Children(busy, [c for c in children if not c.article_count])
 
 
-def map_focus(place: Jurisdiction) -> tuple[Jurisdiction | None, Jurisdiction | None]:
-    """The state whose county map a place's page shows, and the county to outline in it.
+def state_of(place: Jurisdiction) -> Jurisdiction | None:
+    """The state a place is in (itself for a state); needs parent__parent selected."""
+    chain = [p for p in (place, place.parent, place.parent and place.parent.parent) if p]
+    return next((p for p in chain if p.kind == JurisdictionKind.STATE), None)
 
-    A state shows its counties; a county (or an independent city) its state's, itself
-    outlined; a city its county's state, its county outlined.
+
+def state_county_map(place: Jurisdiction, counts: dict[int, int]) -> RenderedMap | None:
+    """The county map of a place's state, the place's county (or itself) outlined.
+
+    ``counts`` must cover the state's places. Territories have no map.
     """
+    state = state_of(place)
+    if state is None or state.fips not in atlas().states:
+        return None
     chain = [p for p in (place, place.parent, place.parent and place.parent.parent) if p]
     county = next((p for p in chain if len(p.fips) == 5), None)
-    state = next((p for p in chain if p.kind == JurisdictionKind.STATE), None)
-    return state, county
+    return render_map(
+        counts,
+        state_fips=state.fips,
+        current=county.pk if county else None,
+        title=f"Counties of {state}",
+    )
+
+
+PLACE_SEARCH_LIMIT = 50
+
+
+def find_places(text: str, counts: dict[int, int]) -> list[Jurisdiction]:
+    """Places whose name matches what a reader typed, closest first, with counts and kinds."""
+    found = list(Jurisdiction.objects.matching(text).select_related("parent")[:PLACE_SEARCH_LIMIT])
+    for place in found:
+        place.article_count = counts.get(place.pk, 0)
+        place.kind_label = kind_label(place)
+    return found
 
 
 TERRITORY_CODES = frozenset(state.abbr for state in us.states.TERRITORIES)

@@ -13,7 +13,15 @@ from django_filters.views import FilterView
 from archive.facets import active_filters, article_facets, place_counts
 from archive.filters import SORT_CHOICES, ArticleFilter
 from archive.models import Article, Jurisdiction, Official, Outlet, Topic, tag_counts
-from archive.places import children_of, kind_label, map_focus, place_tree
+from archive.places import (
+    PLACE_SEARCH_LIMIT,
+    children_of,
+    find_places,
+    kind_label,
+    place_tree,
+    state_county_map,
+    state_of,
+)
 from archive.search import is_shortened, render_marked
 from archive.text import paragraphs
 from archive.timeline import monthly_timeline
@@ -151,7 +159,6 @@ class TopicView(TaggedArticlesView):
         return Article.objects.on_topics([self.object])
 
 
-PLACE_SEARCH_LIMIT = 50
 MAP_LEVELS = {"counties": "county", "states": "state"}
 
 
@@ -161,14 +168,6 @@ def jurisdiction_list(request):
     by_id = {place.id: place.count for place in counts}
     map_choice = request.GET.get("map") if request.GET.get("map") in MAP_LEVELS else "counties"
     query = request.GET.get("q", "").replace("\x00", "").strip()
-    found = None
-    if query:
-        found = list(
-            Jurisdiction.objects.matching(query).select_related("parent")[:PLACE_SEARCH_LIMIT]
-        )
-        for place in found:
-            place.article_count = by_id.get(place.pk, 0)
-            place.kind_label = kind_label(place)
     states = place_tree(counts=counts)
     return render(
         request,
@@ -177,7 +176,7 @@ def jurisdiction_list(request):
             "states": states,
             "states_with_articles": sum(1 for entry in states if entry.count),
             "query": query,
-            "found": found,
+            "found": find_places(query, by_id) if query else None,
             "search_limit": PLACE_SEARCH_LIMIT,
             "map": render_map(by_id, level=MAP_LEVELS[map_choice]),
             "map_choice": map_choice,
@@ -201,18 +200,10 @@ class JurisdictionView(TaggedArticlesView):
         place = self.object
         articles = self.tagged_articles()
         article_ids = articles.values("pk")
-        state, county = map_focus(place)
+        state = state_of(place)
         # Counts within the state serve the children and the state's county map alike.
         scope = Article.objects.in_jurisdictions([state or place]).values("pk")
         counts = {p.id: p.count for p in place_counts(scope)}
-        place_map = None
-        if state and state.fips in atlas().states:
-            place_map = render_map(
-                counts,
-                state_fips=state.fips,
-                current=county.pk if county else None,
-                title=f"Counties of {state}",
-            )
         return super().get_context_data(
             parent=place.parent,
             children=children_of(place, counts),
@@ -226,7 +217,7 @@ class JurisdictionView(TaggedArticlesView):
             .annotate(article_count=Count("articles"))
             .order_by("-article_count", "name")[:20],
             timeline=monthly_timeline(articles),
-            place_map=place_map,
+            place_map=state_county_map(place, counts),
             place_map_state=state,
             kind_label=kind_label(place),
             **kwargs,
