@@ -15,7 +15,7 @@ PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3 \
 	    && { command -v "$$candidate" || echo "$$candidate"; } && break; \
 	done)
 
-.PHONY: run test lint format migrations-check bench db-start db-stop db-status clean help
+.PHONY: run test lint format migrations-check bench bench-places db-start db-stop db-status clean help
 
 help:
 	@echo "make run     - set up everything and serve the archive on http://127.0.0.1:$(PORT)"
@@ -37,6 +37,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 run: $(VENV)/.installed
 	DEBUG=$${DEBUG:-1} $(MANAGE) migrate --noinput
+	DEBUG=$${DEBUG:-1} $(MANAGE) load_gazetteer
 	DEBUG=$${DEBUG:-1} $(MANAGE) load_seed --if-empty
 	DEBUG=$${DEBUG:-1} $(MANAGE) ensure_admin --url http://127.0.0.1:$(PORT)/admin/
 	@[ -n "$$DATABASE_URL" ] || echo "The embedded PostgreSQL keeps running after you stop the server; 'make db-stop' stops it."
@@ -67,6 +68,10 @@ bench: $(VENV)/.installed .venv-bench/.installed
 	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
 	.venv-bench/bin/python -m pip install --quiet -r requirements-bench.txt
 	touch $@
+
+# Place pages against the seed archive (bench/places.py).
+bench-places: $(VENV)/.installed
+	$(PY) bench/places.py
 
 db-start: $(VENV)/.installed
 	$(PY) -m config.database start

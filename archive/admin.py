@@ -70,7 +70,8 @@ class JurisdictionAdmin(TagAdmin):
     list_select_related = ["parent"]
     search_fields = ["name", "slug", "fips", "postal_code"]
     autocomplete_fields = ["parent"]
-    prepopulated_fields = {"slug": ["name"]}
+    # A city's slug is its name and postal code (CONTRACT.md): "New Britain" + CT.
+    prepopulated_fields = {"slug": ["name", "postal_code"]}
 
 
 @admin.register(Official)

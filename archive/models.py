@@ -6,6 +6,7 @@ with plain joins rather than a recursive query.
 """
 
 import hashlib
+import re
 from datetime import date
 
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -19,7 +20,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, When
 from django.urls import reverse
 from django.utils.text import slugify
 from reversion.models import Revision
@@ -97,6 +98,41 @@ class JurisdictionQuerySet(models.QuerySet):
         """The given places and every place inside them (a state's counties and cities)."""
         ids = [place.pk for place in places]
         return self.filter(Q(pk__in=ids) | Q(parent__in=ids) | Q(parent__parent__in=ids))
+
+    def matching(self, text: str) -> "JurisdictionQuerySet":
+        """Places with a word starting with each word typed: "wake" finds Wake County, NC.
+
+        Words are compared through the slug too, so accents and punctuation do not matter
+        ("dona ana" finds Doña Ana County), and a postal code narrows ("fairfax va").
+        Closest first: a place whose name starts with the text, then states, counties, cities.
+        """
+        words = text.replace("\x00", "")[:200].split()[:10]
+        condition = Q()
+        for word in words:
+            slug_word = slugify(word)
+            # \m is PostgreSQL's start of a word: "md" must not find "Camden".
+            word_match = Q(name__iregex=rf"\m{re.escape(word)}")
+            if len(word) == 2 and word.isalpha():
+                word_match |= Q(postal_code=word.upper())
+            if slug_word:
+                word_match |= Q(slug__regex=rf"(^|-){re.escape(slug_word)}")
+            condition &= word_match
+        if not words:
+            return self.none()
+        return (
+            self.filter(condition)
+            .alias(
+                starts=Case(
+                    When(slug__startswith=slugify(" ".join(words)), then=0),
+                    default=1,
+                ),
+                kind_order=Case(
+                    *(When(kind=kind, then=n) for n, kind in enumerate(JurisdictionKind.values)),
+                    default=len(JurisdictionKind.values),
+                ),
+            )
+            .order_by("starts", "kind_order", "name", "postal_code")
+        )
 
 
 class Jurisdiction(models.Model):

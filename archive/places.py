@@ -2,8 +2,11 @@
 
 from dataclasses import dataclass, field
 
+import us
+
 from archive.facets import PlaceCount, place_counts
-from archive.models import Article, Jurisdiction
+from archive.models import Article, Jurisdiction, JurisdictionKind
+from archive.usmap import RenderedMap, atlas, render_map
 
 
 @dataclass
@@ -13,9 +16,13 @@ class StateEntry:
     places: list[PlaceCount] = field(default_factory=list)
 
 
-def place_tree(articles=None) -> list[StateEntry]:
-    """Every state with its article count, and beneath it its places that have articles."""
-    counts = place_counts(articles if articles is not None else Article.objects.all())
+def place_tree(articles=None, counts: list[PlaceCount] | None = None) -> list[StateEntry]:
+    """Every state with its article count, and beneath it its places that have articles.
+
+    Pass ``counts`` (from ``place_counts``) when the page has them already.
+    """
+    if counts is None:
+        counts = place_counts(articles if articles is not None else Article.objects.all())
     by_id = {place.id: place for place in counts}
     entries = {
         state.postal_code: StateEntry(state, by_id[state.pk].count if state.pk in by_id else 0)
@@ -27,3 +34,75 @@ def place_tree(articles=None) -> list[StateEntry]:
     for entry in entries.values():
         entry.places.sort(key=lambda place: (place.kind != "county", place.name))
     return list(entries.values())
+
+
+@dataclass
+class Children:
+    """A place's children: those with articles (with counts), and the rest."""
+
+    with_articles: list[Jurisdiction]
+    without: list[Jurisdiction]
+
+    def __bool__(self) -> bool:
+        return bool(self.with_articles or self.without)
+
+
+def children_of(place: Jurisdiction, counts: dict[int, int]) -> Children:
+    """The places directly inside ``place``, busiest first; counts include their own insides."""
+    children = list(
+        place.children.only("name", "slug", "kind", "postal_code").order_by("kind", "name")
+    )
+    for child in children:
+        child.article_count = counts.get(child.pk, 0)
+    busy = sorted((c for c in children if c.article_count), key=lambda c: -c.article_count)
+    return Children(busy, [c for c in children if not c.article_count])
+
+
+def state_of(place: Jurisdiction) -> Jurisdiction | None:
+    """The state a place is in (itself for a state); needs parent__parent selected."""
+    chain = [p for p in (place, place.parent, place.parent and place.parent.parent) if p]
+    return next((p for p in chain if p.kind == JurisdictionKind.STATE), None)
+
+
+def state_county_map(place: Jurisdiction, counts: dict[int, int]) -> RenderedMap | None:
+    """The county map of a place's state, the place's county (or itself) outlined.
+
+    ``counts`` must cover the state's places. Territories have no map.
+    """
+    state = state_of(place)
+    if state is None or state.fips not in atlas().states:
+        return None
+    chain = [p for p in (place, place.parent, place.parent and place.parent.parent) if p]
+    county = next((p for p in chain if len(p.fips) == 5), None)
+    return render_map(
+        counts,
+        state_fips=state.fips,
+        current=county.pk if county else None,
+        title=f"Counties of {state}",
+    )
+
+
+PLACE_SEARCH_LIMIT = 50
+
+
+def find_places(text: str, counts: dict[int, int]) -> list[Jurisdiction]:
+    """Places whose name matches what a reader typed, closest first, with counts and kinds."""
+    found = list(Jurisdiction.objects.matching(text).select_related("parent")[:PLACE_SEARCH_LIMIT])
+    for place in found:
+        place.article_count = counts.get(place.pk, 0)
+        place.kind_label = kind_label(place)
+    return found
+
+
+TERRITORY_CODES = frozenset(state.abbr for state in us.states.TERRITORIES)
+
+
+def kind_label(place: Jurisdiction) -> str:
+    """What a reader calls the place: a territory or DC is not a state, Baltimore not a town."""
+    if place.kind == JurisdictionKind.STATE:
+        if place.postal_code == "DC":
+            return "Federal district"
+        return "Territory" if place.postal_code in TERRITORY_CODES else "State"
+    if place.kind == JurisdictionKind.CITY and len(place.fips) == 5:
+        return "Independent city"
+    return place.get_kind_display()

@@ -21,9 +21,19 @@ from archive.models import (
     Topic,
     tag_counts,
 )
-from archive.places import place_tree
+from archive.places import (
+    PLACE_SEARCH_LIMIT,
+    children_of,
+    find_places,
+    kind_label,
+    place_tree,
+    state_county_map,
+    state_of,
+)
 from archive.search import is_shortened, render_marked
 from archive.text import paragraphs
+from archive.timeline import monthly_timeline
+from archive.usmap import atlas, render_map
 
 TAG_LIST_PAGE_SIZE = 50
 
@@ -180,8 +190,30 @@ class TopicView(TaggedArticlesView):
         return Article.objects.on_topics([self.object])
 
 
+MAP_LEVELS = {"counties": "county", "states": "state"}
+
+
 def jurisdiction_list(request):
-    return render(request, "archive/jurisdiction_list.html", {"states": place_tree()})
+    """Every state with its places, a map shaded by article count, and a search by name."""
+    counts = place_counts(Article.objects.all())
+    by_id = {place.id: place.count for place in counts}
+    map_choice = request.GET.get("map") if request.GET.get("map") in MAP_LEVELS else "counties"
+    query = request.GET.get("q", "").replace("\x00", "").strip()
+    states = place_tree(counts=counts)
+    return render(
+        request,
+        "archive/jurisdiction_list.html",
+        {
+            "states": states,
+            "states_with_articles": sum(1 for entry in states if entry.count),
+            "query": query,
+            "found": find_places(query, by_id) if query else None,
+            "search_limit": PLACE_SEARCH_LIMIT,
+            "map": render_map(by_id, level=MAP_LEVELS[map_choice]),
+            "map_choice": map_choice,
+            "off_map": [entry for entry in states if entry.state.fips not in atlas().states],
+        },
+    )
 
 
 class JurisdictionView(TaggedArticlesView):
@@ -189,25 +221,36 @@ class JurisdictionView(TaggedArticlesView):
     filter_parameter = "jurisdiction"
     template_name = "archive/jurisdiction_detail.html"
 
+    def get_object(self, queryset=None):
+        return super().get_object(queryset.select_related("parent__parent"))
+
     def tagged_articles(self):
         return Article.objects.in_jurisdictions([self.object])
 
     def get_context_data(self, **kwargs):
         place = self.object
-        articles = self.tagged_articles().values("pk")
-        counts = {p.id: p.count for p in place_counts(articles)}
-        children = list(place.children.order_by("kind", "name"))
-        for child in children:
-            child.article_count = counts.get(child.pk, 0)
+        articles = self.tagged_articles()
+        article_ids = articles.values("pk")
+        state = state_of(place)
+        # Counts within the state serve the children and the state's county map alike.
+        scope = Article.objects.in_jurisdictions([state or place]).values("pk")
+        counts = {p.id: p.count for p in place_counts(scope)}
         return super().get_context_data(
             parent=place.parent,
-            children=children,
-            officials=Official.objects.filter(articles__in=articles)
+            children=children_of(place, counts),
+            officials=Official.objects.filter(articles__in=article_ids)
             .annotate(article_count=Count("articles"))
             .order_by("-article_count", "name")[:20],
-            outlets=Outlet.objects.filter(articles__in=articles)
+            serving=Official.objects.filter(jurisdiction__in=Jurisdiction.objects.within([place]))
+            .select_related("jurisdiction")
+            .order_by("name")[:20],
+            outlets=Outlet.objects.filter(articles__in=article_ids)
             .annotate(article_count=Count("articles"))
             .order_by("-article_count", "name")[:20],
+            timeline=monthly_timeline(articles),
+            place_map=state_county_map(place, counts),
+            place_map_state=state,
+            kind_label=kind_label(place),
             **kwargs,
         )
 

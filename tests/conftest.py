@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from archive.gazetteer import load_gazetteer
 from archive.seed import load_seed_archive
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -32,6 +33,7 @@ def _test_server_settings(django_test_environment):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
+        load_gazetteer()
         load_seed_archive()
 
 
@@ -64,6 +66,7 @@ def pytest_terminal_summary(terminalreporter):
 @pytest.fixture
 def seeded_live_server(live_server):
     """The live server with the seed archive (live-server tests commit, then flush, their data)."""
+    load_gazetteer()
     load_seed_archive()
     return live_server
 

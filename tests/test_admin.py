@@ -144,21 +144,22 @@ def test_date_and_precision_must_agree(admin_client, published_on, precision, me
     assert message in response.content.decode()
 
 
-def test_a_county_needs_a_state_of_its_own_as_parent(admin_client):
+def test_a_place_needs_a_parent_in_its_own_state(admin_client):
+    # Counties come from the gazetteer; editors add cities, and pick their parent.
     response = admin_client.post(
         reverse("admin:archive_jurisdiction_add"),
         {
-            "name": "Durham County",
-            "slug": "durham-county-nc",
-            "kind": "county",
+            "name": "Raleigh",
+            "slug": "raleigh-nc",
+            "kind": "city",
             "parent": place("maryland").pk,
             "postal_code": "NC",
-            "fips": "37063",
+            "fips": "3755000",
         },
     )
     assert response.status_code == 200
     assert "The parent is in MD, not NC." in response.content.decode()
-    assert not Jurisdiction.objects.filter(slug="durham-county-nc").exists()
+    assert not Jurisdiction.objects.filter(slug="raleigh-nc").exists()
 
 
 @pytest.mark.parametrize("model", ["article", "jurisdiction", "official", "outlet", "topic"])

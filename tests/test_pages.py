@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from archive.models import Article, Jurisdiction
+from archive.models import Article
 from tests.factories import make_article, official, outlet, place, topic
 
 pytestmark = pytest.mark.django_db
@@ -114,9 +114,12 @@ def test_jurisdiction_counts_equal_the_pages_they_link_to(client):
 
 
 def test_states_without_articles_are_listed_quietly(client):
-    Jurisdiction.objects.create(name="Vermont", slug="vermont", kind="state", postal_code="VT")
+    assert not Article.objects.in_jurisdictions([place("vermont")]).exists()
     html = client.get("/jurisdictions/").content.decode()
     assert re.search(r'is-quiet">\s*<a href="/jurisdictions/vermont/"', html)
+    assert not re.search(
+        r'is-quiet">\s*<details>\s*<summary><a href="/jurisdictions/maryland/"', html
+    )
 
 
 def test_a_state_page_lists_the_articles_of_its_counties(client):
