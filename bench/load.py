@@ -1,8 +1,8 @@
 """Load the benchmark corpus into a PostgreSQL database and, row for row, into SQLite.
 
 Run by bench/run.py with Django set up against the benchmark database. The places are the
-counties already in the database (the gazetteer); a database without enough of them gets
-synthetic states and counties, so the harness also runs on a bare schema.
+counties in the database (bench/run.py loads the gazetteer first); a database without enough
+of them gets synthetic states and counties, so the loader also runs on a bare schema.
 """
 
 import sqlite3
