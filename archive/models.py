@@ -469,3 +469,9 @@ def tag_counts(model: type[models.Model]) -> models.QuerySet:
     return model.objects.annotate(article_count=Count("articles")).order_by(
         "-article_count", "name"
     )
+
+
+# The import pipeline and the tag suggestions keep their models beside their code; importing
+# them here registers them with the app.
+from archive.importing.models import ImportRun, TextFingerprint  # noqa: E402, F401
+from archive.suggestions.models import Suggestion  # noqa: E402, F401
