@@ -151,8 +151,10 @@ CRIME = (
     r"(?:charged|arrested|convicted|indicted|accused|sentenced|jailed|booked|detained|"
     r"deported|apprehended|extradited|pleaded|pled|faces|facing|suspected|wanted)"
 )
+# Before a name, perhaps with a title between: "charges against Sheriff Amy Cole".
 CRIME_BEFORE = re.compile(
-    rf"\b(?:{CRIME}|against|suspect|defendant|inmate|detainee|victim|identified as)\s+$", re.I
+    rf"\b(?:{CRIME}|(?:charges?|indictment|criminal case) against|suspect|defendant|inmate|"
+    r"detainee|identified as)\s+(?:[A-Z][\w.'’-]*\s+){0,4}$"
 )
 NOT_NAME_WORDS = {
     "The",
@@ -360,7 +362,7 @@ def _names(words: list[Token], text: str) -> list[tuple[int, int]]:
     return found
 
 
-def _role_before(words: list[Token], text: str, first: int) -> str:
+def _role_before(words: list[Token], text: str, first: int, in_names: set[int]) -> str:
     """The title phrase right before a name: "acting ICE Director" in "...Director Matt Albence"."""
     k = first - 1
     if k < 0 or text[words[k].end : words[first].start] != " ":
@@ -377,8 +379,8 @@ def _role_before(words: list[Token], text: str, first: int) -> str:
     while start > 0 and first - start < 9:
         prev = words[start - 1]
         gap = text[prev.end : words[start].start]
-        if gap != " " or prev.text.endswith((",", ":")):
-            break
+        if gap != " " or prev.text.endswith((",", ":")) or start - 1 in in_names:
+            break  # punctuation, or another person's name: "Director Jo Ames and Mayor …"
         if prev.capitalized or prev.key in ROLE_MODIFIERS or prev.text.isupper():
             if prev.key in NOT_A_ROLE_START and prev.key not in ROLE_MODIFIERS:
                 break
@@ -456,7 +458,9 @@ def find_officials(
     charged: set[str] = set()
     full_names: dict[str, str] = {}  # surname -> full name of someone the text names in full
 
-    for first, last in _names(words, text):
+    names = _names(words, text)
+    in_names = {i for first, last in names for i in range(first, last + 1)}
+    for first, last in names:
         start, end = words[first].start, words[last].end
         name_words = words[first : last + 1]
         name = " ".join([*(w.text for w in name_words[:-1]), name_words[-1].bare])
@@ -465,7 +469,7 @@ def find_officials(
         if _charged(text, start, end):
             charged.add(name_slug)
             continue
-        role = _role_before(words, text, first) or _role_after(text, end)
+        role = _role_before(words, text, first, in_names) or _role_after(text, end)
         known_official = known.by_name.get(name_slug)
         if (role or known_official) and name_slug not in found:
             found[name_slug] = OfficialFinding(
