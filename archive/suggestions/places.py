@@ -195,6 +195,8 @@ LOCATING_NOUNS = (
     r"suburbs?|jurisdictions?|communit(?:y|ies)|municipalit(?:y|ies))"
 )
 LOCATING_BEFORE = re.compile(rf"\b{LOCATING_NOUNS}\s+in\s+(?:the\s+state\s+of\s+)?$", re.I)
+# Between a place and its state: "[Hartford] Correctional Center in [Connecticut]".
+IN_ITS_STATE = re.compile(r"[^.!?;\n]{0,60}\sin\s")
 # "Arizona's largest county": the state in the possessive before a county-like noun.
 LOCATING_AFTER = re.compile(rf"^\s+(?:[a-z]+\s+){{0,2}}{LOCATING_NOUNS}\b")
 # Names that are more often something else when written alone: the state must be marked.
@@ -403,6 +405,16 @@ def _mark_locating_states(scan: _Scan) -> None:
             and _same_state(state, following)
         ):
             following.qualifier_state = state.postal_code
+            mention.locates = True
+        # "the Hartford Correctional Center in Connecticut": a place named earlier in the same
+        # sentence, then "in" and its state.
+        elif (
+            previous
+            and not _is_state(previous)
+            and IN_ITS_STATE.fullmatch(scan.text[previous.end : mention.start])
+            and _same_state(state, previous)
+        ):
+            previous.qualifier_state = state.postal_code
             mention.locates = True
         # "a sanctuary county in North Carolina", when the text names a county there.
         elif LOCATING_BEFORE.search(scan.text[max(0, mention.start - 60) : mention.start]) or (
