@@ -96,6 +96,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         "failed",
     ]
     list_filter = ["origin"]
+    view_on_site = False  # its page is this admin page
     list_select_related = ["user"]
     date_hierarchy = "started_at"
     fields = ["started_at", "origin", "user", "update", "summary", "review", "report"]

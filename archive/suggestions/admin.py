@@ -66,6 +66,7 @@ def decide_buttons(suggestion: Suggestion) -> str:
 class SuggestionAdmin(admin.ModelAdmin):
     list_display = ["proposal", "kind", "article_link", "evidence_excerpt", "decision"]
     list_display_links = None
+    view_on_site = False
     list_filter = [StatusFilter, "kind"]
     list_select_related = ["article", "jurisdiction", "official", "outlet"]
     search_fields = [
