@@ -473,5 +473,5 @@ def tag_counts(model: type[models.Model]) -> models.QuerySet:
 
 # The import pipeline and the tag suggestions keep their models beside their code; importing
 # them here registers them with the app.
-from archive.importing.models import ImportRun, TextFingerprint  # noqa: E402, F401
+from archive.importing.models import FingerprintBand, ImportRun, TextFingerprint  # noqa: E402, F401
 from archive.suggestions.models import Suggestion  # noqa: E402, F401

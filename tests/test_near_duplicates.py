@@ -15,7 +15,7 @@ from archive.importing.fingerprints import (
     save_fingerprint,
     shingles,
 )
-from archive.importing.models import TextFingerprint
+from archive.importing.models import FingerprintBand, TextFingerprint
 from archive.models import Article
 from archive.text import clean_body
 from tests.factories import make_article
@@ -81,11 +81,21 @@ def test_articles_added_by_hand_get_their_fingerprint_before_an_import():
     assert not TextFingerprint.objects.filter(article=article).exists()
     assert ensure_fingerprints() == 1
     assert ensure_fingerprints() == 0
-    save_fingerprint(article)  # refreshing one is harmless
+    bands = set(
+        FingerprintBand.objects.filter(fingerprint=article.pk).values_list("band", flat=True)
+    )
+    assert len(bands) == 20
+    save_fingerprint(article)  # refreshing one replaces it
     assert TextFingerprint.objects.filter(article=article).count() == 1
+    assert (
+        set(FingerprintBand.objects.filter(fingerprint=article.pk).values_list("band", flat=True))
+        == bands
+    )
+    article.delete()
+    assert not FingerprintBand.objects.filter(fingerprint=article.pk).exists()
 
 
-def test_the_candidate_lookup_can_use_the_gin_index():
+def test_the_candidate_lookup_probes_the_band_index():
     ensure_fingerprints()
     bands = band_hashes(shingles(seed_article("002").body))
     queryset = candidate_ids(bands)
@@ -95,4 +105,4 @@ def test_the_candidate_lookup_can_use_the_gin_index():
         sql, params = queryset.query.sql_with_params()
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "fingerprint_bands" in plan
+    assert "archive_fingerprintband_pkey" in plan

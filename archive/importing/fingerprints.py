@@ -5,8 +5,8 @@ notice at the end), so the same story arrives with a different SHA-256. Each bod
 overlapping five-word shingles; a MinHash signature of 60 values is grouped into 20 bands of 3,
 and each band is hashed into one 64-bit number stored in ``TextFingerprint.bands``. Two texts
 whose shingle sets have a Jaccard similarity of 0.5 share at least one band with probability
-0.93 (0.9999 at 0.8), so one indexed ``&&`` query finds the candidates, and only those few
-bodies are compared exactly.
+0.93 (0.9999 at 0.8), so twenty B-tree probes (``FingerprintBand.band IN (...)``) find the
+candidates, and only those few bodies are compared exactly.
 """
 
 import hashlib
@@ -15,7 +15,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from archive.importing.models import TextFingerprint
+from django.db import transaction
+
+from archive.importing.models import FingerprintBand, TextFingerprint
 from archive.models import Article
 
 SHINGLE_WORDS = 5
@@ -98,44 +100,49 @@ class NearDuplicate:
     similarity: Similarity
 
 
-def fingerprint_for(article: Article, body: str | None = None) -> TextFingerprint:
-    """An unsaved fingerprint of the article's body."""
-    shingle_set = shingles(article.body if body is None else body)
-    return TextFingerprint(
-        article=article, bands=band_hashes(shingle_set), shingle_count=len(shingle_set)
-    )
+def _save_fingerprints(articles: list[Article]) -> int:
+    fingerprints, bands = [], []
+    for article in articles:
+        shingle_set = shingles(article.body)
+        fingerprint = TextFingerprint(article=article, shingle_count=len(shingle_set))
+        fingerprints.append(fingerprint)
+        bands += [
+            FingerprintBand(band=b, fingerprint=fingerprint) for b in set(band_hashes(shingle_set))
+        ]
+    with transaction.atomic():
+        TextFingerprint.objects.bulk_create(fingerprints)
+        FingerprintBand.objects.bulk_create(bands)
+    return len(fingerprints)
 
 
 def save_fingerprint(article: Article) -> None:
-    fingerprint = fingerprint_for(article)
-    TextFingerprint.objects.update_or_create(
-        article=article,
-        defaults={"bands": fingerprint.bands, "shingle_count": fingerprint.shingle_count},
-    )
+    """Fingerprint the article's body, replacing any fingerprint it had."""
+    with transaction.atomic():
+        TextFingerprint.objects.filter(article=article).delete()
+        _save_fingerprints([article])
 
 
 def ensure_fingerprints(batch_size: int = 500) -> int:
     """Fingerprint the articles that have none (added by hand or by ``load_seed``)."""
     missing = Article.objects.filter(fingerprint__isnull=True).only("pk", "body").order_by("pk")
-    made = 0
-    batch = []
+    made, batch = 0, []
     for article in missing.iterator(chunk_size=batch_size):
-        batch.append(fingerprint_for(article))
+        batch.append(article)
         if len(batch) >= batch_size:
-            made += len(TextFingerprint.objects.bulk_create(batch, ignore_conflicts=True))
+            made += _save_fingerprints(batch)
             batch = []
     if batch:
-        made += len(TextFingerprint.objects.bulk_create(batch, ignore_conflicts=True))
+        made += _save_fingerprints(batch)
     return made
 
 
 def candidate_ids(bands: list[int]):
-    """Articles sharing a band hash: one bitmap scan of the GIN index on ``bands``."""
-    # No ORDER BY: ordering by the key would invite a walk of the primary key instead.
+    """Articles sharing a band hash with ``bands``: a probe of the primary key per band."""
     return (
-        TextFingerprint.objects.filter(bands__overlap=bands)
+        FingerprintBand.objects.filter(band__in=bands)
         .order_by()
-        .values_list("article_id", flat=True)[:MAX_CANDIDATES]
+        .values_list("fingerprint_id", flat=True)
+        .distinct()[:MAX_CANDIDATES]
     )
 
 

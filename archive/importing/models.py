@@ -1,8 +1,6 @@
 """What the import pipeline keeps: a record of each run and each article's text fingerprint."""
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.urls import reverse
 
@@ -56,25 +54,42 @@ class ImportRun(models.Model):
 
 
 class TextFingerprint(models.Model):
-    """LSH band hashes of an article's word shingles, for finding near-duplicates by index.
-
-    Two texts that share most of their five-word shingles very likely share at least one band
-    hash, so candidates come from one GIN-indexed overlap query (``bands && ARRAY[...]``)
-    instead of a comparison with every body in the archive.
-    """
+    """That an article's text has been fingerprinted, and how many shingles it has."""
 
     article = models.OneToOneField(
         "archive.Article", on_delete=models.CASCADE, primary_key=True, related_name="fingerprint"
     )
-    bands = ArrayField(models.BigIntegerField())
     shingle_count = models.PositiveIntegerField()
 
     class Meta:
         ordering = ["article"]
-        indexes = [GinIndex(fields=["bands"], name="fingerprint_bands")]
 
     def __str__(self) -> str:
         return f"Fingerprint of article {self.article_id}"
 
     def get_absolute_url(self) -> str:
         return reverse("admin:archive_article_change", args=[self.article_id])
+
+
+class FingerprintBand(models.Model):
+    """One LSH band hash of an article's text, a row each, keyed by the hash.
+
+    Two texts that share most of their five-word shingles very likely share a band hash, so
+    near-duplicate candidates come from a B-tree probe per band (``band IN (...)``) on the
+    primary key. One row per hash, rather than an array per article, gives PostgreSQL exact
+    statistics: with an array it has none for never-repeating elements, overestimates the
+    matches and scans the whole table.
+    """
+
+    pk = models.CompositePrimaryKey("band", "fingerprint")
+    band = models.BigIntegerField()
+    fingerprint = models.ForeignKey(TextFingerprint, on_delete=models.CASCADE, related_name="bands")
+
+    class Meta:
+        ordering = ["band"]
+
+    def __str__(self) -> str:
+        return f"Band {self.band} of article {self.fingerprint_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:archive_article_change", args=[self.fingerprint_id])
