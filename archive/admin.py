@@ -179,3 +179,10 @@ class ArticleAdmin(HistoryAdmin):
     @admin.display(description="Topics", ordering="topic_count")
     def topic_count(self, obj):
         return obj.topic_count
+
+
+# --- Importing and tag suggestions (archive/importing/, archive/suggestions/) ----------------
+# Their admin pages register themselves; the article page shows its suggestions through
+# templates/admin/archive/article/change_form.html.
+from archive.importing import admin as _import_admin  # noqa: E402, F401
+from archive.suggestions import admin as _suggestion_admin  # noqa: E402, F401

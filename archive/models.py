@@ -576,3 +576,9 @@ class Change(Revision):
         ordering = ["-date_created", "-pk"]
         verbose_name = "change"
         verbose_name_plural = "recent changes"
+
+
+# The import pipeline and the tag suggestions keep their models beside their code; importing
+# them here registers them with the app.
+from archive.importing.models import FingerprintBand, ImportRun, TextFingerprint  # noqa: E402, F401
+from archive.suggestions.models import Suggestion  # noqa: E402, F401

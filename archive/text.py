@@ -34,6 +34,8 @@ FURNITURE_LINES = [
     # Promotional link lines: "CLICK HERE FOR MORE ...", "... Read More".
     re.compile(r"^CLICK HERE\b", re.IGNORECASE),
     re.compile(r"\bRead More\s*$"),
+    # A byline standing alone, as saved web pages carry it: "By Jane Roe", "By A. Bee and C. Dee".
+    re.compile(r"^By (?:[A-Z][\w.'’-]*\s?){2,4}(?:(?:and|&)\s(?:[A-Z][\w.'’-]*\s?){2,4})?$"),
     # Photo captions that end in a credit.
     re.compile(r"\((?:Photo|Image) (?:by|credit|courtesy)\b[^)]*\)\s*$", re.IGNORECASE),
 ]

@@ -8,8 +8,10 @@ from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 
 from archive.models import Article
+from archive.suggestions.engine import ArticleText, Suggester, store
+from archive.suggestions.models import Suggestion, SuggestionStatus
 from tests.desk import PASSWORD, admin_url, logged_in
-from tests.factories import topic
+from tests.factories import make_article, topic
 from tests.test_admin import change_form_data
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +36,7 @@ def test_the_migration_made_both_groups():
     assert not any(p.startswith("auth.") for p in editor)
     assert not any(p.startswith("archive.delete_") for p in editor)
     assert viewer == {p for p in editor if ".view_" in p}
-    assert len(viewer) == 7
+    assert len(viewer) == 9
 
 
 def test_an_editor_changes_an_article(client):
@@ -125,3 +127,21 @@ def test_create_editor_dry_run_creates_nothing(monkeypatch):
     call_command("create_editor", "ana", "--password-stdin", "--dry-run", stdout=out)
     assert "Would create “ana”" in out.getvalue()
     assert not User.objects.filter(username="ana").exists()
+
+
+def test_an_editor_confirms_a_suggestion_and_a_viewer_may_not(client):
+    article = make_article("Osprey story", "Wake County ended its jail agreement.")
+    store(article, Suggester().suggest(ArticleText(text=article.body)))
+    suggestion = Suggestion.objects.get(article=article)
+    decide = admin_url("suggestion_decide", suggestion.pk)
+
+    logged_in(client, "vic", role="viewer")
+    assert client.post(decide, {"decision": "confirm"}).status_code == 403
+    suggestion.refresh_from_db()
+    assert suggestion.status == SuggestionStatus.PENDING
+
+    logged_in(client)
+    assert client.post(decide, {"decision": "confirm"}).status_code == 302
+    suggestion.refresh_from_db()
+    assert suggestion.status == SuggestionStatus.CONFIRMED
+    assert article.jurisdictions.filter(slug="wake-county-nc").exists()

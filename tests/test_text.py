@@ -60,3 +60,15 @@ def test_control_characters_and_windows_line_endings_are_normalised():
         "First para",
         "Second para",
     ]
+
+
+def test_a_byline_alone_on_its_line_is_furniture_but_a_sentence_starting_with_by_is_not():
+    body = clean_body(
+        "Headline\n\nBy Jane Roe and John Doe\n\nBy Tuesday, the county had changed course.\n"
+        "By the time ICE arrived, he was gone.",
+        "Headline",
+    )
+    assert paragraphs(body) == [
+        "By Tuesday, the county had changed course.",
+        "By the time ICE arrived, he was gone.",
+    ]
