@@ -53,6 +53,17 @@ class StrictPageNumberPagination(PageNumberPagination):
             raise ValidationError({self.page_query_param: ["A page is a whole number from 1."]})
         return number
 
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        # DRF's examples point at a made-up accounts API.
+        response["properties"]["next"]["example"] = (
+            "https://archive.example.org/api/articles/?page=3"
+        )
+        response["properties"]["previous"]["example"] = (
+            "https://archive.example.org/api/articles/?page=1"
+        )
+        return response
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
