@@ -198,6 +198,23 @@ def test_summaries_mark_the_search_and_escape_the_text(client):
     assert "&amp;" in summary.text
 
 
+def test_feed_queries_do_not_grow_with_its_entries(client, django_assert_num_queries):
+    params = {"q": "detainer", "state": "MD"}
+    with CaptureQueriesContext(connection) as before:
+        feed(client, **params)
+    for n in range(30):
+        make_article(
+            f"Detainer story {n}",
+            "A detainer was ignored.",
+            outlet=outlet("fox-news"),
+            jurisdictions=[place("baltimore-county-md"), place("baltimore-md")],
+            topics=[topic("ice-detainers"), topic("ice-arrests")],
+        )
+    with django_assert_num_queries(len(before.captured_queries)):
+        entries = feed(client, **params).findall(f"{ATOM}entry")
+    assert len(entries) == 33
+
+
 @pytest.mark.parametrize("query", ["\x01\x02", "a\x0bb", "\x00", "\ufffe", "x" * 5000, '"'])
 def test_any_query_gives_a_well_formed_feed(client, query):
     feed(client, q=query)

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from archive.dates import DatePrecision
+from archive.facets import FacetValue
 from archive.models import Article, Jurisdiction, JurisdictionKind, Official, Outlet, Topic
 
 PARTIAL_DATE_SCHEMA = {
@@ -22,6 +23,17 @@ class TagSerializer(serializers.Serializer):
 
     slug = serializers.CharField()
     name = serializers.CharField()
+
+
+def facets_json(facets: dict[str, list[FacetValue]]) -> dict[str, list[dict]]:
+    """The facet counter's values as the API shows them (its links are the HTML list's)."""
+    return {
+        name: [
+            {"slug": v.slug, "name": v.name, "count": v.count, "selected": v.selected}
+            for v in values
+        ]
+        for name, values in facets.items()
+    }
 
 
 def absolute_url(serializer: serializers.Serializer, path: str) -> str:

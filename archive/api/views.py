@@ -18,11 +18,12 @@ from archive.api.serializers import (
     OfficialSerializer,
     OutletSerializer,
     TopicSerializer,
+    facets_json,
 )
 from archive.facets import article_facets, place_counts
 from archive.filters import ArticleFilter
 from archive.models import Article, Jurisdiction
-from archive.search import render_marked
+from archive.search import MAX_QUERY_WORDS, render_marked
 
 
 def errors_response(example: dict[str, list[str]]) -> OpenApiResponse:
@@ -72,7 +73,7 @@ ARTICLE_PARAMETERS = [
         "q",
         str,
         description='Keyword search in web-search syntax: words, "a phrase", `or`, -excluded. '
-        "Any text is accepted; only its first 20 words are used.",
+        f"Any text is accepted; only its first {MAX_QUERY_WORDS} words are used.",
     ),
     slug_parameter("jurisdiction", "a place (a state or county includes the places inside it)"),
     OpenApiParameter(
@@ -135,23 +136,16 @@ class ArticleListView(generics.ListAPIView):
     )
     def get(self, request, *args, **kwargs):
         articles = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        context = self.get_serializer_context()
-        query_text = self.filterset.query_text
-        context["snippets"] = {
-            pk: render_marked(snippet)
-            for pk, snippet in Article.objects.snippets(
-                [a.pk for a in articles], query_text
-            ).items()
+        # Highlighted passages for the rows on this page only, as on the HTML list.
+        marked = Article.objects.snippets([a.pk for a in articles], self.filterset.query_text)
+        context = {
+            **self.get_serializer_context(),
+            "snippets": {pk: render_marked(text) for pk, text in marked.items()},
         }
-        data = ArticleSerializer(articles, many=True, context=context).data
-        response = self.get_paginated_response(data)
-        response.data["facets"] = {
-            key: [
-                {"slug": v.slug, "name": v.name, "count": v.count, "selected": v.selected}
-                for v in values
-            ]
-            for key, values in article_facets(self.filterset).items()
-        }
+        response = self.get_paginated_response(
+            ArticleSerializer(articles, many=True, context=context).data
+        )
+        response.data["facets"] = facets_json(article_facets(self.filterset))
         return response
 
 
