@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from archive import views
+from archive import exports, views
+from archive.feeds import ArticleFeed
 from archive.models import Official, Outlet, Topic
 
 app_name = "archive"
@@ -12,6 +13,8 @@ urlpatterns = [
     path("articles/", views.ArticleListView.as_view(), name="article-list"),
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article"),
     path("articles/<slug:slug>/raw.txt", views.article_raw_text, name="article-raw"),
+    path("articles.csv", exports.articles_csv, name="article-csv"),
+    path("feeds/articles/", ArticleFeed(), name="article-feed"),
     path("jurisdictions/", views.jurisdiction_list, name="jurisdiction-list"),
     path("jurisdictions/<slug:slug>/", views.JurisdictionView.as_view(), name="jurisdiction"),
     path(

@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "django.contrib.syndication",
     "django_filters",
     "reversion",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "archive",
 ]
 
@@ -156,3 +159,26 @@ LOGGING = {
 
 # Results per page on every list of articles.
 ARCHIVE_PAGE_SIZE = 20
+
+# The JSON API (archive/api/): read-only, public, JSON only. Its schema is generated from the code
+# and its docs page serves Swagger UI from drf-spectacular-sidecar's files, never from a CDN.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Immigration Enforcement News Archive API",
+    "DESCRIPTION": (
+        "Every list of the archive as data, read-only and public. The article list takes the "
+        "same parameters as /articles/ (and /articles.csv and /feeds/articles/)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
