@@ -207,7 +207,7 @@ def test_list_queries_do_not_grow_with_the_archive(client, django_assert_num_que
 )
 def test_tag_lists_are_alphabetical_and_count_what_their_link_returns(client, url, keys):
     data = client.get(url).json()
-    assert data["count"] == len(data["results"]) > 0
+    assert data["count"] >= len(data["results"]) > 0  # the gazetteer's places fill many pages
     names = [(item["name"], item["slug"]) for item in data["results"]]
     assert names == sorted(names)
     for item in data["results"]:
@@ -216,7 +216,11 @@ def test_tag_lists_are_alphabetical_and_count_what_their_link_returns(client, ur
 
 
 def test_a_place_names_its_parent_and_counts_the_places_inside(client):
-    places = {item["slug"]: item for item in client.get("/api/jurisdictions/").json()["results"]}
+    places, url = {}, "/api/jurisdictions/"
+    while url:  # every page of the gazetteer, following the next links
+        data = client.get(url).json()
+        places.update((item["slug"], item) for item in data["results"])
+        url = data["next"]
     assert places["baltimore-county-md"]["parent"] == {"slug": "maryland", "name": "Maryland"}
     assert places["maryland"]["parent"] is None
     assert places["maryland"]["kind"] == "state" and places["maryland"]["postal_code"] == "MD"
