@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 
 from archive.importing.forms import ImportForm
 from archive.importing.models import ImportOrigin, ImportRun
-from archive.importing.pipeline import ImportOptions, ImportReport, Status, import_sources
+from archive.importing.pipeline import ImportOptions, import_sources
 from archive.importing.sources import MAX_FILE_BYTES, Failure, Item, _too_large, read_bytes
 
 PASTED_NAME = "pasted text.txt"
@@ -27,21 +27,6 @@ def uploaded_items(files, text: str) -> Iterator[Item]:
         yield from read_bytes(upload.name, upload.read())
     if text.strip():
         yield from read_bytes(PASTED_NAME, text.encode("utf-8"))
-
-
-def record_run(report: ImportReport, user, update: bool) -> ImportRun:
-    counts = report.counts
-    return ImportRun.objects.create(
-        origin=ImportOrigin.ADMIN,
-        user=user,
-        update=update,
-        created=counts[Status.CREATED],
-        updated=counts[Status.UPDATED],
-        unchanged=counts[Status.UNCHANGED],
-        duplicates=counts[Status.DUPLICATE],
-        failed=counts[Status.FAILED],
-        outcomes=[o.as_dict() for o in report.outcomes],
-    )
 
 
 def outcomes_table(outcomes: list[dict]) -> str:
@@ -141,7 +126,7 @@ class ImportRunAdmin(admin.ModelAdmin):
             items = uploaded_items(form.cleaned_data["files"], form.cleaned_data["text"])
             report = import_sources(items, options)
             if not options.dry_run:
-                run = record_run(report, request.user, options.update)
+                run = report.record(ImportOrigin.ADMIN, options.update, request.user)
                 self.message_user(request, f"Import finished: {run.summary}.")
                 return redirect("admin:archive_importrun_change", run.pk)
             outcomes = [o.as_dict() for o in report.outcomes]

@@ -80,6 +80,23 @@ class ImportReport:
     def failed(self) -> int:
         return self.counts[Status.FAILED]
 
+    def record(self, origin: str, update: bool, user=None):
+        """Keep this run's report as an ImportRun, for the admin's list of imports."""
+        from archive.importing.models import ImportRun
+
+        counts = self.counts
+        return ImportRun.objects.create(
+            origin=origin,
+            user=user,
+            update=update,
+            created=counts[Status.CREATED],
+            updated=counts[Status.UPDATED],
+            unchanged=counts[Status.UNCHANGED],
+            duplicates=counts[Status.DUPLICATE],
+            failed=counts[Status.FAILED],
+            outcomes=[outcome.as_dict() for outcome in self.outcomes],
+        )
+
     def summary(self) -> str:
         counts = self.counts
         return ", ".join(

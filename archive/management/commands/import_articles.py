@@ -13,7 +13,7 @@ from contextlib import nullcontext
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from archive.importing.models import ImportOrigin, ImportRun
+from archive.importing.models import ImportOrigin
 from archive.importing.pipeline import ImportOptions, Outcome, Status, import_sources
 from archive.importing.sources import MAX_FILE_BYTES, Failure, iter_files, read_path
 
@@ -102,17 +102,7 @@ class Command(BaseCommand):
         progress.close()
 
         if not dry_run:
-            counts = report.counts
-            ImportRun.objects.create(
-                origin=ImportOrigin.COMMAND,
-                update=update,
-                created=counts[Status.CREATED],
-                updated=counts[Status.UPDATED],
-                unchanged=counts[Status.UNCHANGED],
-                duplicates=counts[Status.DUPLICATE],
-                failed=counts[Status.FAILED],
-                outcomes=[o.as_dict() for o in report.outcomes],
-            )
+            report.record(ImportOrigin.COMMAND, update)
         prefix = "Dry run, nothing written: would be " if dry_run else ""
         summary = f"{prefix}{report.summary()}."
         if report.failed:
