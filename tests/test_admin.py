@@ -196,3 +196,14 @@ def test_the_admin_requires_a_login(client):
     response = client.get(reverse("admin:archive_article_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_an_undated_article_is_checked_without_database_errors(admin_client, caplog):
+    """Constraint checks on a blank date must run, not fail quietly into a log line."""
+    response = admin_client.post(
+        reverse("admin:archive_article_add"),
+        {"headline": "Undated note", "raw_text": "Undated note\n\nNo date known.", "body": ""},
+    )
+    assert response.status_code == 302
+    assert not [r for r in caplog.records if "database error calling check" in r.getMessage()]
+    assert Article.objects.get(headline="Undated note").published is None

@@ -252,16 +252,7 @@ def import_source(source: Source, options: ImportOptions, suggester) -> Outcome:
 
 
 def _validate(article: Article) -> None:
-    """full_clean, less the date constraints when there is no date.
-
-    Django checks those constraints with a query in which an absent date is an untyped NULL
-    that PostgreSQL's EXTRACT cannot resolve; it logs the error and passes. The database still
-    enforces them on save.
-    """
-    exclude = ["slug"]
-    if article.published_on is None:
-        exclude += ["published_on", "date_precision"]
-    article.full_clean(exclude=exclude)
+    article.full_clean(exclude=["slug"])
 
 
 def _outlet_named(name: str) -> tuple[Outlet, bool]:
