@@ -51,3 +51,19 @@ def official(slug: str) -> Official:
 
 def topic(slug: str) -> Topic:
     return Topic.objects.get(slug=slug)
+
+
+def make_detainer_stories(count: int) -> list[Article]:
+    """Articles matching "detainer" in Maryland, each with two places, an official and two
+    topics: enough tags per row that an N+1 query would show in a query count."""
+    return [
+        make_article(
+            f"Detainer story {n}",
+            "A detainer was ignored.",
+            outlet=outlet("fox-news"),
+            jurisdictions=[place("baltimore-county-md"), place("baltimore-md")],
+            officials=[official("marc-elrich")],
+            topics=[topic("ice-detainers"), topic("ice-arrests")],
+        )
+        for n in range(count)
+    ]

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from archive.filters import ArticleFilter
 from archive.models import Article, Jurisdiction, Topic
-from tests.factories import make_article, official, outlet, place, topic
+from tests.factories import make_article, make_detainer_stories, outlet, place
 
 pytestmark = pytest.mark.django_db
 
@@ -181,15 +181,7 @@ def test_list_queries_do_not_grow_with_the_archive(client, django_assert_num_que
     params = {"q": "detainer", "jurisdiction": "maryland", "topic": "ice-detainers"}
     with CaptureQueriesContext(connection) as before:
         client.get("/api/articles/", params)
-    for n in range(30):
-        make_article(
-            f"Detainer story {n}",
-            "A detainer was ignored.",
-            outlet=outlet("fox-news"),
-            jurisdictions=[place("baltimore-county-md"), place("baltimore-md")],
-            officials=[official("marc-elrich")],
-            topics=[topic("ice-detainers"), topic("ice-arrests")],
-        )
+    make_detainer_stories(30)
     with django_assert_num_queries(len(before.captured_queries)):
         data = client.get("/api/articles/", params).json()
     assert data["count"] == 33

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from archive import exports
 from archive.feeds import FEED_SIZE
 from archive.models import Article
-from tests.factories import make_article, official, outlet, place, topic
+from tests.factories import make_article, make_detainer_stories, official, outlet, place, topic
 from tests.readers import ATOM, api_slugs, csv_rows, feed_slugs, slug_of
 
 pytestmark = pytest.mark.django_db
@@ -120,15 +120,7 @@ def test_csv_queries_grow_with_chunks_not_rows(client, django_assert_num_queries
 
     with CaptureQueriesContext(connection) as before:
         consume()
-    for n in range(40):
-        make_article(
-            f"Detainer story {n}",
-            "A detainer was ignored.",
-            outlet=outlet("fox-news"),
-            jurisdictions=[place("baltimore-county-md"), place("baltimore-md")],
-            officials=[official("marc-elrich")],
-            topics=[topic("ice-detainers"), topic("ice-arrests")],
-        )
+    make_detainer_stories(40)
     with django_assert_num_queries(len(before.captured_queries)):
         consume()
 

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from archive.models import Article
-from tests.factories import make_article, official, outlet, place, topic
+from tests.factories import make_detainer_stories
 
 pytestmark = pytest.mark.django_db
 
@@ -163,15 +163,7 @@ def test_list_page_queries_do_not_grow_with_the_archive(client, django_assert_nu
     params = {"q": "detainer", "jurisdiction": "maryland", "topic": "ice-detainers"}
     with CaptureQueriesContext(connection) as before:
         client.get("/articles/", params)
-    for n in range(30):
-        make_article(
-            f"Detainer story {n}",
-            "A detainer was ignored.",
-            outlet=outlet("fox-news"),
-            jurisdictions=[place("baltimore-county-md"), place("baltimore-md")],
-            officials=[official("marc-elrich")],
-            topics=[topic("ice-detainers"), topic("ice-arrests")],
-        )
+    make_detainer_stories(30)
     with django_assert_num_queries(len(before.captured_queries)):
         response = client.get("/articles/", params)
     assert result_count(response) == 33
