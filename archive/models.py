@@ -24,11 +24,12 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, When
 from django.db.models.functions import Cast, ExtractDay, ExtractMonth
 from django.db.models.lookups import Exact
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from reversion.models import Revision
 
 from archive.dates import DatePrecision, PartialDate
-from archive.search import MARK_START, MARK_STOP, SEARCH_CONFIG, build_query
+from archive.search import MARK_START, MARK_STOP, SEARCH_CONFIG, build_query, render_marked
 from archive.text import clean_body
 
 SLUG_MAX_LENGTH = 200
@@ -342,8 +343,9 @@ class ArticleQuerySet(models.QuerySet):
             queryset = queryset.filter(published_on__lte=before)
         return queryset
 
-    def snippets(self, ids, text: str | None) -> dict[int, str]:
-        """ts_headline fragments for the given rows only (never for the whole match set)."""
+    def snippets(self, ids, text: str | None) -> dict[int, SafeString]:
+        """Highlighted fragments for the given rows only (never for the whole match set),
+        escaped, with only <mark> let through."""
         query = build_query(text)
         if query is None or not ids:
             return {}
@@ -364,7 +366,7 @@ class ArticleQuerySet(models.QuerySet):
             )
             .values_list("pk", "snippet")
         )
-        return dict(rows)
+        return {pk: render_marked(snippet) for pk, snippet in rows}
 
     def marked(self, pk: int, text: str | None) -> tuple[str, str] | None:
         """The headline and whole body of one article with every match of the query marked."""

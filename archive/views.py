@@ -54,8 +54,7 @@ def attach_snippets(articles, query_text: str) -> None:
     """Give the articles on the page their highlighted snippet (and only those articles)."""
     snippets = Article.objects.snippets([a.pk for a in articles], query_text)
     for article in articles:
-        if article.pk in snippets:
-            article.snippet = render_marked(snippets[article.pk])
+        article.snippet = snippets.get(article.pk)
 
 
 class ArticleListView(FilterView):

@@ -23,7 +23,7 @@ from archive.api.serializers import (
 from archive.facets import article_facets, place_counts
 from archive.filters import ArticleFilter
 from archive.models import Article, Jurisdiction
-from archive.search import MAX_QUERY_WORDS, render_marked
+from archive.search import MAX_QUERY_WORDS
 
 
 def errors_response(example: dict[str, list[str]]) -> OpenApiResponse:
@@ -137,11 +137,8 @@ class ArticleListView(generics.ListAPIView):
     def get(self, request, *args, **kwargs):
         articles = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         # Highlighted passages for the rows on this page only, as on the HTML list.
-        marked = Article.objects.snippets([a.pk for a in articles], self.filterset.query_text)
-        context = {
-            **self.get_serializer_context(),
-            "snippets": {pk: render_marked(text) for pk, text in marked.items()},
-        }
+        snippets = Article.objects.snippets([a.pk for a in articles], self.filterset.query_text)
+        context = {**self.get_serializer_context(), "snippets": snippets}
         response = self.get_paginated_response(
             ArticleSerializer(articles, many=True, context=context).data
         )
