@@ -2,6 +2,7 @@
 
     make bench                      # 100,000 articles (BENCH_N to change)
     BENCH_N=2000 make bench         # a quick run
+    BENCH_REUSE=1 make bench        # measure again without reloading (same BENCH_N)
 
 Steps: a fresh benchmark database (``archive_bench`` on the embedded server, or
 BENCH_DATABASE_URL), migrations, the synthetic corpus (bench/corpus.py) through the archive's
@@ -88,7 +89,7 @@ def wait_for(url: str, seconds: float = 60) -> None:
     raise RuntimeError(f"{url} did not answer within {seconds} s")
 
 
-def bench_database_url() -> str:
+def bench_database_url(reuse: bool) -> str:
     url = os.environ.get("BENCH_DATABASE_URL")
     if url:
         return url
@@ -96,9 +97,10 @@ def bench_database_url() -> str:
 
     from config.database import embedded_database_url
 
-    admin_url = embedded_database_url("postgres")
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS archive_bench WITH (FORCE)")
+    if not reuse:
+        admin_url = embedded_database_url("postgres")
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS archive_bench WITH (FORCE)")
     return embedded_database_url("archive_bench")
 
 
@@ -188,7 +190,8 @@ def worker_rss_mb(gunicorn: subprocess.Popen) -> float:
 
 def main() -> int:
     count = int(os.environ.get("BENCH_N", 100_000))
-    database_url = bench_database_url()
+    reuse = os.environ.get("BENCH_REUSE") == "1"
+    database_url = bench_database_url(reuse)
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "benchmark-only"}
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     # The corpus is tagged with the gazetteer's ~3,200 counties, as the archive's would be.
@@ -206,13 +209,25 @@ def main() -> int:
 
     WORK.mkdir(parents=True, exist_ok=True)
     sqlite_path = WORK / "corpus.db"
-    print(f"Loading {count:,} articles …", flush=True)
-    loading = load(count, sqlite_path)
-    print(
-        f"Loaded {loading['articles']:,} in {loading['seconds']} s; the archive's COPY path "
-        f"took {loading['postgresql_seconds']} s: {loading['postgresql_per_second']:,} "
-        "articles/s with their tags"
-    )
+    loaded = Article.objects.filter(slug__startswith="bench-").count()
+    if reuse and loaded == count and sqlite_path.exists():
+        print(f"Reusing the {count:,} articles loaded by an earlier run", flush=True)
+        loading = {"reused": True}
+    elif reuse:
+        print(
+            f"BENCH_REUSE=1, but the benchmark database holds {loaded:,} articles, not "
+            f"{count:,}: run without BENCH_REUSE to load them.",
+            file=sys.stderr,
+        )
+        return 2
+    else:
+        print(f"Loading {count:,} articles …", flush=True)
+        loading = load(count, sqlite_path)
+        print(
+            f"Loaded {loading['articles']:,} in {loading['seconds']} s; the archive's COPY "
+            f"path took {loading['postgresql_seconds']} s: "
+            f"{loading['postgresql_per_second']:,} articles/s with their tags"
+        )
     from django.db import connection
 
     with connection.cursor() as cursor:
