@@ -12,20 +12,19 @@ Maryland is what ``?jurisdiction=maryland`` returns.
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import QueryDict
 
-from archive.models import Article, Jurisdiction, JurisdictionKind
-
-FACET_NAMES = ("outlet", "jurisdiction", "state", "official", "topic")
-FACET_LIMIT = 10
+from archive.caching import cached
+from archive.models import Article, Jurisdiction
+from archive.results import FACET_NAMES, Tally
 
 
 @dataclass
 class FacetValue:
     slug: str
     name: str
-    count: int | None
+    count: Tally | None
     selected: bool = False
     params: QueryDict = field(default_factory=QueryDict)
     detail: str = ""
@@ -42,28 +41,27 @@ class PlaceCount:
     count: int
 
 
+def archive_place_counts() -> list[PlaceCount]:
+    """Every place's articles across the whole archive, cached until the archive changes."""
+    return cached("place-counts", lambda: place_counts(Article.objects.all()))
+
+
 def place_counts(
     articles: QuerySet, *, exclude_kinds: tuple[str, ...] = (), limit: int | None = None
 ) -> list[PlaceCount]:
-    """Distinct articles per place, each article counted for its places and their ancestors.
+    """Distinct articles per place, each article counted for its places and those above them.
 
-    One grouped query: every tag link is expanded to the tagged place, its parent and its
-    grandparent (the tree is at most three deep), then counted per place.
+    One grouped query over the articles' own ``place_ids`` (tagged places, their parents and
+    their state, each once), with no join to the tag links.
     """
-    article_sql, article_params = articles.order_by().values("pk").query.sql_with_params()
-    link_table = Article.jurisdictions.through._meta.db_table
+    article_sql, article_params = articles.order_by().values("place_ids").query.sql_with_params()
     place_table = Jurisdiction._meta.db_table
     sql = f"""
         SELECT p.id, p.slug, p.name, p.kind, p.postal_code, p.parent_id, c.n
         FROM (
-            SELECT up.place_id, COUNT(DISTINCT link.article_id) AS n
-            FROM {link_table} link
-            JOIN {place_table} place ON place.id = link.jurisdiction_id
-            LEFT JOIN {place_table} parent ON parent.id = place.parent_id
-            CROSS JOIN LATERAL (VALUES (place.id), (place.parent_id), (parent.parent_id))
-                AS up(place_id)
-            WHERE up.place_id IS NOT NULL AND link.article_id IN ({article_sql})
-            GROUP BY up.place_id
+            SELECT place_id, COUNT(*) AS n
+            FROM ({article_sql}) a, unnest(a.place_ids) AS place_id
+            GROUP BY place_id
         ) c
         JOIN {place_table} p ON p.id = c.place_id
         WHERE NOT (p.kind = ANY(%s))
@@ -76,59 +74,6 @@ def place_counts(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [PlaceCount(*row) for row in cursor.fetchall()]
-
-
-def _count_outlets(articles: QuerySet) -> list[tuple[str, str, int, str]]:
-    rows = (
-        articles.order_by()
-        .filter(outlet__isnull=False)
-        .values_list("outlet__slug", "outlet__name")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "outlet__name")[:FACET_LIMIT]
-    )
-    return [(slug, name, count, "") for slug, name, count in rows]
-
-
-def _count_tags(relation: str, target: str):
-    """A counter over one of Article's many-to-many tag relations; ``target`` is its FK name."""
-    through = getattr(Article, relation).through
-
-    def count(articles: QuerySet) -> list[tuple[str, str, int, str]]:
-        rows = (
-            through.objects.filter(article__in=articles.order_by().values("pk"))
-            .values_list(f"{target}__slug", f"{target}__name")
-            .annotate(count=Count("article_id"))
-            .order_by("-count", f"{target}__name")[:FACET_LIMIT]
-        )
-        return [(slug, name, n, "") for slug, name, n in rows]
-
-    return count
-
-
-def _count_places(articles: QuerySet) -> list[tuple[str, str, int, str]]:
-    # States have a facet of their own.
-    rows = place_counts(articles, exclude_kinds=(JurisdictionKind.STATE,), limit=FACET_LIMIT)
-    return [(p.slug, p.name, p.count, p.postal_code) for p in rows]
-
-
-def _count_states(articles: QuerySet) -> list[tuple[str, str, int, str]]:
-    rows = (
-        Article.jurisdictions.through.objects.filter(article__in=articles.order_by().values("pk"))
-        .values_list("jurisdiction__postal_code")
-        .annotate(count=Count("article_id", distinct=True))
-        .order_by("-count", "jurisdiction__postal_code")[:FACET_LIMIT]
-    )
-    names = dict(Jurisdiction.objects.states().values_list("postal_code", "name"))
-    return [(code, names.get(code, code), n, "") for code, n in rows]
-
-
-COUNTERS = {
-    "outlet": _count_outlets,
-    "jurisdiction": _count_places,
-    "state": _count_states,
-    "official": _count_tags("officials", "official"),
-    "topic": _count_tags("topics", "topic"),
-}
 
 
 SINGLE_VALUED = {"state", "published_after", "published_before"}
@@ -160,21 +105,19 @@ def _selected_values(filterset, key: str) -> list[tuple[str, str]]:
     return [(obj.slug, obj.name) for obj in value]
 
 
-def article_facets(filterset) -> dict[str, list[FacetValue]]:
+def article_facets(results) -> dict[str, list[FacetValue]]:
     """Per facet, its busiest values and any chosen ones, each with a link that toggles it."""
-    if not filterset.is_valid():
-        return {}
+    filterset = results.filterset
     facets = {}
-    for key in FACET_NAMES:
-        others = filterset.data.copy()
-        others.pop(key, None)
-        base = type(filterset)(others, queryset=filterset.queryset).qs
+    for key, found in results.facet_counts().items():
         chosen = dict(_selected_values(filterset, key))
         values = []
-        for slug, name, count, detail in COUNTERS[key](base):
-            selected = slug in chosen
-            params = _toggled(filterset.data, key, slug, selected)
-            values.append(FacetValue(slug, name, count, selected, params, detail))
+        for value in found:
+            selected = value.slug in chosen
+            params = _toggled(filterset.data, key, value.slug, selected)
+            values.append(
+                FacetValue(value.slug, value.name, value.count, selected, params, value.detail)
+            )
         listed = {value.slug for value in values}
         for slug, name in chosen.items():
             if slug not in listed:

@@ -31,8 +31,22 @@ HIDDEN_FIELDS = {"created_at", "updated_at", "sha256", "raw_text"}
 TAG_MODELS = (Jurisdiction, Outlet, Official, Topic)
 
 for _model, _options in [
-    # Generated columns are computed by PostgreSQL; updated_at changes on every save.
-    (Article, {"exclude": ["search_vector", "published_until", "updated_at"]}),
+    # Generated columns are computed by PostgreSQL, the tag id copies by its triggers from the
+    # links (recorded as tags); updated_at changes on every save.
+    (
+        Article,
+        {
+            "exclude": [
+                "search_vector",
+                "headline_vector",
+                "published_until",
+                "place_ids",
+                "official_ids",
+                "topic_ids",
+                "updated_at",
+            ]
+        },
+    ),
     (Jurisdiction, {}),
     (Official, {}),
     (Outlet, {}),

@@ -11,6 +11,8 @@ from datetime import date
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -308,17 +310,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def in_jurisdictions(self, places) -> "ArticleQuerySet":
         """Articles tagged with any of ``places`` or with a place inside one of them."""
-        inside = Jurisdiction.objects.within(places)
-        links = Article.jurisdictions.through.objects.filter(
-            article=OuterRef("pk"), jurisdiction__in=inside
-        )
-        return self.filter(Exists(links))
+        return self.filter(place_ids__overlap=[place.pk for place in places])
 
     def in_state(self, postal_code: str) -> "ArticleQuerySet":
-        links = Article.jurisdictions.through.objects.filter(
-            article=OuterRef("pk"), jurisdiction__postal_code=postal_code
-        )
-        return self.filter(Exists(links))
+        state = Jurisdiction.objects.states().filter(postal_code=postal_code).values("pk")
+        return self.filter(place_ids__overlap=ArraySubquery(state))
 
     def naming_officials(self, officials) -> "ArticleQuerySet":
         links = Article.officials.through.objects.filter(
@@ -396,6 +392,10 @@ def article_search_vector() -> SearchVector:
     )
 
 
+def headline_search_vector() -> SearchVector:
+    return SearchVector("headline", config=SEARCH_CONFIG)
+
+
 class Article(models.Model):
     headline = models.CharField(max_length=500)
     slug = models.SlugField(
@@ -445,6 +445,19 @@ class Article(models.Model):
     search_vector = models.GeneratedField(
         expression=article_search_vector(), output_field=SearchVectorField(), db_persist=True
     )
+    # Tag ids copied onto the row by triggers whenever the tag links change (migration 0009),
+    # so that a search narrowed to a place and the facet counts beside it need no join with
+    # the link tables. A place's id is in ``place_ids`` for every article about it or about
+    # a place inside it (its tagged places, their parents and their state).
+    place_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
+    official_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
+    topic_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
+    # The headline's words alone: small enough to stay in the row, so a search matching most
+    # of the archive can find and rank its headline matches without reading every body's
+    # vector (archive/results.py).
+    headline_vector = models.GeneratedField(
+        expression=headline_search_vector(), output_field=SearchVectorField(), db_persist=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -481,6 +494,8 @@ class Article(models.Model):
         ]
         indexes = [
             GinIndex(fields=["search_vector"], name="article_search_vector"),
+            GinIndex(fields=["headline_vector"], name="article_headline_vector"),
+            GinIndex(fields=["place_ids"], name="article_place_ids"),
             models.Index(
                 F("published_on").desc(nulls_last=True), F("id").desc(), name="article_newest"
             ),

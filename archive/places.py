@@ -4,8 +4,8 @@ from dataclasses import dataclass, field
 
 import us
 
-from archive.facets import PlaceCount, place_counts
-from archive.models import Article, Jurisdiction, JurisdictionKind
+from archive.facets import PlaceCount, archive_place_counts, place_counts
+from archive.models import Jurisdiction, JurisdictionKind
 from archive.usmap import RenderedMap, atlas, render_map
 
 
@@ -22,7 +22,7 @@ def place_tree(articles=None, counts: list[PlaceCount] | None = None) -> list[St
     Pass ``counts`` (from ``place_counts``) when the page has them already.
     """
     if counts is None:
-        counts = place_counts(articles if articles is not None else Article.objects.all())
+        counts = place_counts(articles) if articles is not None else archive_place_counts()
     by_id = {place.id: place for place in counts}
     entries = {
         state.postal_code: StateEntry(state, by_id[state.pk].count if state.pk in by_id else 0)

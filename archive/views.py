@@ -10,7 +10,8 @@ from django.views.generic import DetailView, ListView
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
-from archive.facets import active_filters, article_facets, place_counts
+from archive.caching import cached
+from archive.facets import active_filters, archive_place_counts, article_facets, place_counts
 from archive.filters import SORT_CHOICES, ArticleFilter
 from archive.models import (
     Article,
@@ -30,6 +31,7 @@ from archive.places import (
     state_county_map,
     state_of,
 )
+from archive.results import ArticleResults
 from archive.search import is_shortened, render_marked
 from archive.text import paragraphs
 from archive.timeline import monthly_timeline
@@ -74,7 +76,8 @@ class ArticleListView(FilterView):
             for name, current in moved.items():
                 params.setlist(name, [current.get(v, v) for v in params.getlist(name)])
             return HttpResponsePermanentRedirect(f"{request.path}?{params.urlencode()}")
-        self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
+        self.results = ArticleResults(self.filterset) if valid else None
+        self.object_list = self.results if valid else self.filterset.queryset.none()
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
         return self.render_to_response(context)
 
@@ -84,10 +87,17 @@ class ArticleListView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        if page is not None and page.number > 1 and not page.object_list:
+            # An estimated count can promise a few pages more than there are.
+            raise Http404("There is no such page of results.")
         query_text = self.filterset.query_text
         attach_snippets(context["object_list"], query_text)
+        results = self.results
         context.update(
-            facets=article_facets(self.filterset),
+            tally=results.tally if results is not None else None,
+            ranking=results.ranking if results is not None else "",
+            facets=article_facets(results) if results is not None else {},
             active_filters=active_filters(self.filterset),
             query_text=query_text,
             query_shortened=is_shortened(self.request.GET.get("q")),
@@ -194,7 +204,7 @@ MAP_LEVELS = {"counties": "county", "states": "state"}
 
 def jurisdiction_list(request):
     """Every state with its places, a map shaded by article count, and a search by name."""
-    counts = place_counts(Article.objects.all())
+    counts = archive_place_counts()
     by_id = {place.id: place.count for place in counts}
     map_choice = request.GET.get("map") if request.GET.get("map") in MAP_LEVELS else "counties"
     query = request.GET.get("q", "").replace("\x00", "").strip()
@@ -232,8 +242,13 @@ class JurisdictionView(TaggedArticlesView):
         article_ids = articles.values("pk")
         state = state_of(place)
         # Counts within the state serve the children and the state's county map alike.
-        scope = Article.objects.in_jurisdictions([state or place]).values("pk")
-        counts = {p.id: p.count for p in place_counts(scope)}
+        scope = state or place
+        counts = cached(
+            f"place-counts-within:{scope.pk}",
+            lambda: {
+                p.id: p.count for p in place_counts(Article.objects.in_jurisdictions([scope]))
+            },
+        )
         return super().get_context_data(
             parent=place.parent,
             children=children_of(place, counts),

@@ -37,6 +37,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_seed_archive()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test's writes are rolled back, but the change counter they moved is not: a figure
+    cached by one test must not be served to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)

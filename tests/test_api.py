@@ -47,8 +47,12 @@ def by_slug(client, **params) -> dict[str, dict]:
 
 def test_the_list_has_the_contract_keys(client):
     data = client.get("/api/articles/").json()
-    assert list(data) == ["count", "next", "previous", "results", "facets"]
+    # The contract's keys, then what the archive adds: whether the count is exact and which
+    # order the results are in.
+    assert list(data) == ["count", "next", "previous", "results", "count_exact", "order", "facets"]
     assert data["count"] == Article.objects.count() == len(data["results"])
+    assert data["count_exact"] is True
+    assert data["order"] == "newest"
     wake = next(item for item in data["results"] if item["slug"] == WAKE)
     assert set(wake) == RESULT_KEYS
     assert wake["url"] == f"http://testserver/articles/{WAKE}/"
@@ -128,7 +132,9 @@ def test_each_facet_count_is_what_choosing_it_returns(client, params):
     checked = 0
     for name, values in facets.items():
         for value in values:
-            assert set(value) == {"slug", "name", "count", "selected"}
+            assert set(value) == {"slug", "name", "count", "count_exact", "selected"}
+            # Five articles: every count is exact (a chosen value outside the busiest has none).
+            assert value["count_exact"] is (None if value["count"] is None else True)
             if value["selected"] or name in params:
                 continue
             chosen = client.get("/api/articles/", {**params, name: value["slug"]}).json()
@@ -141,7 +147,9 @@ def test_chosen_facet_values_are_marked(client):
     facets = client.get("/api/articles/", {"outlet": "fox-news"}).json()["facets"]
     chosen = [v for v in facets["outlet"] if v["selected"]]
     assert [v["slug"] for v in chosen] == ["fox-news"]
-    assert facets["state"] == [{"slug": "CT", "name": "Connecticut", "count": 1, "selected": False}]
+    assert facets["state"] == [
+        {"slug": "CT", "name": "Connecticut", "count": 1, "count_exact": True, "selected": False}
+    ]
 
 
 @pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5", "\x00"])

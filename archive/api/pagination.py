@@ -6,7 +6,7 @@ as on the HTML list.
 """
 
 from django.conf import settings
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from archive.views import TAG_LIST_PAGE_SIZE
@@ -22,9 +22,15 @@ FACET_VALUE_SCHEMA = {
             "description": "Articles in the list with this value alone chosen in its facet; "
             "null for a chosen value outside the facet's ten busiest.",
         },
+        "count_exact": {
+            "type": "boolean",
+            "nullable": True,
+            "description": "False when the count is an estimate (the list it is drawn from "
+            "has more than 10,000 articles).",
+        },
         "selected": {"type": "boolean", "description": "Chosen in the request."},
     },
-    "required": ["slug", "name", "count", "selected"],
+    "required": ["slug", "name", "count", "count_exact", "selected"],
 }
 FACETS_SCHEMA = {
     "type": "object",
@@ -90,5 +96,25 @@ class ArticlePagination(StrictPageNumberPagination):
     def get_paginated_response_schema(self, schema):
         response = super().get_paginated_response_schema(schema)
         response["properties"]["facets"] = FACETS_SCHEMA
-        response["required"] = [*response.get("required", []), "facets"]
+        response["properties"]["count_exact"] = {
+            "type": "boolean",
+            "description": "False when `count` is an estimate (more than 10,000 articles "
+            "match): then it is rounded, and the last page may hold fewer articles or none.",
+        }
+        response["properties"]["order"] = {
+            "type": "string",
+            "enum": ["relevance", "headline_first", "newest", "oldest"],
+            "description": "The order of the results: `relevance` — every match ranked; "
+            "`headline_first` — more than 2,000 matches, so those with the words in the "
+            "headline come first, best first, then the others newest first; `newest`; "
+            "`oldest`.",
+        }
+        response["required"] = [*response.get("required", []), "facets", "count_exact", "order"]
         return response
+
+    def paginate_queryset(self, queryset, request, view=None):
+        page = super().paginate_queryset(queryset, request, view)
+        if not page and self.page.number > 1:
+            # An estimated count can promise a few pages more than there are.
+            raise NotFound("There is no such page of results.")
+        return page

@@ -29,7 +29,13 @@ def facets_json(facets: dict[str, list[FacetValue]]) -> dict[str, list[dict]]:
     """The facet counter's values as the API shows them (its links are the HTML list's)."""
     return {
         name: [
-            {"slug": v.slug, "name": v.name, "count": v.count, "selected": v.selected}
+            {
+                "slug": v.slug,
+                "name": v.name,
+                "count": v.count.value if v.count else None,
+                "count_exact": v.count.exact if v.count else None,
+                "selected": v.selected,
+            }
             for v in values
         ]
         for name, values in facets.items()

@@ -20,9 +20,10 @@ from archive.api.serializers import (
     TopicSerializer,
     facets_json,
 )
-from archive.facets import article_facets, place_counts
+from archive.facets import archive_place_counts, article_facets
 from archive.filters import ArticleFilter
 from archive.models import Article, Jurisdiction
+from archive.results import ArticleResults
 from archive.search import MAX_QUERY_WORDS
 
 
@@ -135,14 +136,18 @@ class ArticleListView(generics.ListAPIView):
         },
     )
     def get(self, request, *args, **kwargs):
-        articles = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        self.filter_queryset(self.get_queryset())  # validates the parameters: a 400 if not
+        results = ArticleResults(self.filterset)
+        articles = self.paginate_queryset(results)
         # Highlighted passages for the rows on this page only, as on the HTML list.
         snippets = Article.objects.snippets([a.pk for a in articles], self.filterset.query_text)
         context = {**self.get_serializer_context(), "snippets": snippets}
         response = self.get_paginated_response(
             ArticleSerializer(articles, many=True, context=context).data
         )
-        response.data["facets"] = facets_json(article_facets(self.filterset))
+        response.data["count_exact"] = results.tally.exact
+        response.data["order"] = results.ranking or results.order
+        response.data["facets"] = facets_json(article_facets(results))
         return response
 
 
@@ -225,5 +230,5 @@ class JurisdictionListView(generics.ListAPIView):
     pagination_class = StrictPageNumberPagination
 
     def get_serializer_context(self):
-        counts = {p.id: p.count for p in place_counts(Article.objects.all())}
+        counts = {p.id: p.count for p in archive_place_counts()}
         return {**super().get_serializer_context(), "place_counts": counts}

@@ -1,0 +1,303 @@
+"""What a list of articles shows — a page of them, how many match, the facet counts — with
+the plan for each chosen by how many articles match.
+
+A term found in most of the archive makes "rank every match" read every body's search vector
+(stored out of line, a few microseconds a row) and makes exact facet counts walk every match;
+a rare term makes "walk the date index until twenty match" read the whole table. So every list
+starts with a count capped just above EXACT_LIMIT, which is cheap either way, and its answer
+picks the plan:
+
+- counts: up to EXACT_LIMIT matches the total and every facet count are exact, all from that
+  one statement; above it they are estimated from a fixed-size sample of the archive and shown
+  as "about …";
+- relevance: up to RANK_ALL_LIMIT matches every match is ranked (headline words weigh more than
+  body words); above it the articles with the words in their headline come first, best headline
+  match first, then all the others newest first — and the page says which order it shows.
+
+``ArticleResults`` is also the seam where another search engine would plug in: it takes a
+valid ArticleFilter and answers with a page, a tally and facet counts (docs/SCALING.md).
+"""
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.contrib.postgres.search import SearchRank
+from django.db import connection, transaction
+from django.db.models import F, QuerySet
+
+from archive.models import Article, Jurisdiction, Official, Outlet, Topic
+from archive.search import build_query
+
+EXACT_LIMIT = 10_000
+RANK_ALL_LIMIT = 2_000
+SAMPLE_ROWS = 3_000
+FACET_LIMIT = 10
+FACET_NAMES = ("outlet", "jurisdiction", "state", "official", "topic")
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A number of articles, exact or estimated."""
+
+    value: int
+    exact: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.value:,}" if self.exact else f"about {self.value:,}"
+
+    @classmethod
+    def estimate(cls, value: float) -> "Tally":
+        """An estimate rounded to two significant figures, so it does not look exact."""
+        if value <= 0:
+            return cls(0, exact=False)
+        digits = max(0, int(math.log10(value)) - 1)
+        return cls(int(round(value, -digits)), exact=False)
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    slug: str
+    name: str
+    detail: str
+    count: Tally
+
+
+PLACES = Jurisdiction._meta.db_table
+OUTLETS, OFFICIALS, TOPICS = (model._meta.db_table for model in (Outlet, Official, Topic))
+
+# Each facet's busiest values among the articles in ``m``, one fragment per
+# facet, so that any set of facets over the same articles is one UNION ALL statement. Each
+# fragment runs only when ``{gate}`` holds: past EXACT_LIMIT matches the statement is only a
+# count. The two place facets share one pass over the tag links (``places``).
+FACET_SQL = {
+    "outlet": f"""
+        SELECT 'outlet', o.slug, o.name, '', COUNT(*) AS n
+        FROM m JOIN {OUTLETS} o ON o.id = m.outlet_id
+        WHERE {{gate}}
+        GROUP BY o.id ORDER BY n DESC, o.name LIMIT {FACET_LIMIT}""",
+    "official": f"""
+        SELECT 'official', t.slug, t.name, '', c.n
+        FROM (
+            SELECT official_id, COUNT(*) AS n FROM m, unnest(m.official_ids) AS official_id
+            WHERE {{gate}} GROUP BY official_id
+        ) c JOIN {OFFICIALS} t ON t.id = c.official_id
+        ORDER BY c.n DESC, t.name LIMIT {FACET_LIMIT}""",
+    "topic": f"""
+        SELECT 'topic', t.slug, t.name, '', c.n
+        FROM (
+            SELECT topic_id, COUNT(*) AS n FROM m, unnest(m.topic_ids) AS topic_id
+            WHERE {{gate}} GROUP BY topic_id
+        ) c JOIN {TOPICS} t ON t.id = c.topic_id
+        ORDER BY c.n DESC, t.name LIMIT {FACET_LIMIT}""",
+    "state": f"""
+        SELECT 'state', p.postal_code, p.name, '', c.n
+        FROM places c JOIN {PLACES} p ON p.id = c.place_id
+        WHERE p.kind = 'state'
+        ORDER BY c.n DESC, p.postal_code LIMIT {FACET_LIMIT}""",
+    "jurisdiction": f"""
+        SELECT 'jurisdiction', p.slug, p.name, p.postal_code, c.n
+        FROM places c JOIN {PLACES} p ON p.id = c.place_id
+        WHERE p.kind <> 'state'
+        ORDER BY c.n DESC, p.name LIMIT {FACET_LIMIT}""",
+}
+
+# Articles per place. An article's place_ids hold the places it is tagged with, the places
+# above them and its state, each once.
+PLACES_SQL = """
+    places AS MATERIALIZED (
+        SELECT place_id, COUNT(*) AS n FROM m, unnest(m.place_ids) AS place_id
+        WHERE {gate} GROUP BY place_id
+    )"""
+
+
+def queryset_without(filterset, name: str | None) -> QuerySet:
+    """The filterset's articles with one parameter left out (None: all of them), unordered.
+
+    The filters are applied from the already validated form, so no slug is looked up twice.
+    """
+    articles = filterset.queryset.all()
+    for key, value in filterset.form.cleaned_data.items():
+        if key != name:
+            articles = filterset.filters[key].filter(articles, value)
+    return articles.order_by()
+
+
+def _counts_sql(articles: QuerySet, facets: tuple[str, ...], *, limit: int | None):
+    """One statement: the articles' total, then each facet's busiest values. With a limit,
+    at most ``limit`` articles are read, and the facets only counted when all of them were."""
+    columns = ("pk", "outlet_id", "place_ids", "official_ids", "topic_ids")
+    sql, params = articles.values(*columns).query.sql_with_params()
+    gate = "TRUE" if limit is None else f"(SELECT n FROM total) < {limit}"
+    capped = sql if limit is None else f"{sql} LIMIT {limit}"
+    ctes = [
+        f"m (id, outlet_id, place_ids, official_ids, topic_ids) AS MATERIALIZED ({capped})",
+        "total AS MATERIALIZED (SELECT COUNT(*) AS n FROM m)",
+    ]
+    if {"state", "jurisdiction"} & set(facets):
+        ctes.append(PLACES_SQL.replace("{gate}", gate))
+    parts = ["SELECT 'total', '', '', '', n FROM total"]
+    parts += [f"({FACET_SQL[name].replace('{gate}', gate)})" for name in facets]
+    return f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}", list(params)
+
+
+def _read(rows, scale: float | None) -> tuple[Tally, dict[str, list[FacetCount]]]:
+    def tally(n: int) -> Tally:
+        return Tally(n) if scale is None else Tally.estimate(n * scale)
+
+    total, facets = Tally(0), {}
+    for facet, slug, name, detail, n in rows:
+        if facet == "total":
+            total = tally(n)
+        else:
+            facets.setdefault(facet, []).append(FacetCount(slug, name, detail, tally(n)))
+    return total, facets
+
+
+def exact_counts(
+    articles: QuerySet, facets: tuple[str, ...]
+) -> tuple[Tally, dict[str, list[FacetCount]]] | None:
+    """The number of articles and the facets' counts, exactly, in one statement — or None
+    when more than EXACT_LIMIT articles match (the statement stops there)."""
+    sql, params = _counts_sql(articles, facets, limit=EXACT_LIMIT + 1)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A common term's bitmap must stay exact (one bit per row, not per page), or every
+        # row on a page is matched against its vector again.
+        cursor.execute("SET LOCAL work_mem = '32MB'")
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    total, counts = _read(rows, scale=None)
+    return None if total.value > EXACT_LIMIT else (total, counts)
+
+
+# In web-search syntax a word is excluded by a minus in front of it.
+NEGATION = re.compile(r'(^|[\s"(])-')
+MAIN_TABLE = re.compile(rf'FROM "{Article._meta.db_table}"(?=\s|$)')
+
+
+def archive_size() -> int:
+    """The number of articles as the planner knows it (exact after the last ANALYZE)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+            [Article._meta.db_table],
+        )
+        estimate = cursor.fetchone()[0]
+    return estimate if estimate > 0 else Article.objects.count()
+
+
+def sampled_counts(
+    articles: QuerySet, facets: tuple[str, ...]
+) -> tuple[Tally, dict[str, list[FacetCount]]]:
+    """Estimates from about SAMPLE_ROWS articles on pages picked at random (the same pages
+    every time, so a page reloaded shows the same figures)."""
+    percent = min(100.0, 100.0 * SAMPLE_ROWS / archive_size())
+    sql, params = _counts_sql(articles, facets, limit=None)
+    sql = MAIN_TABLE.sub(
+        f'FROM "{Article._meta.db_table}" TABLESAMPLE SYSTEM ({percent:.6f}) REPEATABLE (0)',
+        sql,
+        count=1,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return _read(rows, scale=100.0 / percent)
+
+
+def counts(articles: QuerySet, facets: tuple[str, ...]) -> tuple[Tally, dict]:
+    return exact_counts(articles, facets) or sampled_counts(articles, facets)
+
+
+class ArticleResults:
+    """The matches of a valid ArticleFilter, in the order it asks for, with their counts.
+
+    Sliced like a list (a Paginator takes it as its object list); only the slice asked for
+    is read from the database.
+    """
+
+    def __init__(self, filterset):
+        self.filterset = filterset
+        self.query = build_query(filterset.query_text)
+        self.order = filterset.order
+
+    @cached_property
+    def _main(self) -> tuple[Tally, dict[str, list[FacetCount]]]:
+        # The facets whose own parameter is unused are counted over the list itself, in the
+        # same statement as the list's total.
+        chosen = {name for name in FACET_NAMES if self.filterset.form.cleaned_data.get(name)}
+        return counts(
+            queryset_without(self.filterset, None),
+            tuple(name for name in FACET_NAMES if name not in chosen),
+        )
+
+    @property
+    def tally(self) -> Tally:
+        return self._main[0]
+
+    def count(self) -> int:
+        return self.tally.value
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @property
+    def ranking(self) -> str:
+        """How relevance is decided for this list: "relevance" (every match ranked),
+        "headline_first" (headline matches ranked first, then newest), or "" when the list is
+        not in relevance order."""
+        if self.order != "relevance" or self.query is None:
+            return ""
+        if self.tally.exact and self.tally.value <= RANK_ALL_LIMIT:
+            return "relevance"
+        return "headline_first"
+
+    def facet_counts(self) -> dict[str, list[FacetCount]]:
+        """Per facet, its busiest values, counted over the list without the facet's own
+        parameter (so a facet's values read like check boxes)."""
+        found = dict(self._main[1])
+        for name in FACET_NAMES:
+            if name not in found and self.filterset.form.cleaned_data.get(name):
+                found[name] = counts(queryset_without(self.filterset, name), (name,))[1].get(
+                    name, []
+                )
+        return {name: found.get(name, []) for name in FACET_NAMES}
+
+    def __getitem__(self, index: slice) -> list[Article]:
+        if not isinstance(index, slice):
+            raise TypeError("ArticleResults is read a page (a slice) at a time")
+        start, stop = index.start or 0, index.stop
+        if self.ranking == "headline_first":
+            ids = self._headline_first(start, stop)
+        else:
+            ids = list(self.filterset.qs.values_list("pk", flat=True)[start:stop])
+        rows = self.filterset.queryset.filter(pk__in=ids).in_bulk()
+        return [rows[pk] for pk in ids if pk in rows]
+
+    def _headline_first(self, start: int, stop: int) -> list[int]:
+        articles = queryset_without(self.filterset, "sort")
+        # A headline holding the words means the article does, unless the query excludes a
+        # word (which the body may hold): only then is the body's vector read as well.
+        headline_articles = (
+            articles
+            if NEGATION.search(self.filterset.query_text)
+            else (queryset_without(self.filterset, "q"))
+        )
+        in_headline = (
+            headline_articles.filter(headline_vector=self.query)
+            .alias(headline_rank=SearchRank(F("headline_vector"), self.query))
+            .order_by("-headline_rank", *Article.objects.newest_first_ordering())
+            .values_list("pk", flat=True)
+        )
+        ids = list(in_headline[start:stop])
+        if len(ids) == stop - start:
+            return ids
+        # The page runs past the headline matches: the rest follow, newest first.
+        headline_total = start + len(ids) if ids else in_headline.count()
+        rest = (
+            articles.exclude(headline_vector=self.query)
+            .order_by(*Article.objects.newest_first_ordering())
+            .values_list("pk", flat=True)
+        )
+        offset = max(0, start - headline_total)
+        return ids + list(rest[offset : offset + (stop - start) - len(ids)])

@@ -1,0 +1,141 @@
+"""The search plans (archive/results.py) on a small benchmark corpus, and the benchmark's query
+classes answered by the real app, so neither the plans nor the harness can rot.
+
+The limits are lowered so that 2,000 articles reach every plan: "ICE" (in 85% of them) is
+counted from a sample and ranked headline matches first; "sheriff" (10%) is counted exactly
+and ranked headline matches first; "quokka" is counted and ranked in full.
+"""
+
+import re
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+
+from archive import results as plans
+from archive.filters import ArticleFilter
+from archive.models import Article, Jurisdiction, Official, Outlet, Topic
+from archive.results import ArticleResults, Tally
+from bench.load import load
+from bench.run import classes
+
+CORPUS = 2000
+
+
+@pytest.fixture(scope="module")
+def corpus(django_db_setup, django_db_blocker, tmp_path_factory):
+    """2,000 benchmark articles, committed for this module and removed after it."""
+    with django_db_blocker.unblock():
+        load(CORPUS, tmp_path_factory.mktemp("bench") / "corpus.db")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        yield
+        Article.objects.filter(slug__startswith="bench-").delete()
+        Official.objects.filter(slug__startswith="bench-").delete()
+        Outlet.objects.filter(slug__startswith="bench-").delete()
+        Topic.objects.filter(slug__startswith="bench-").delete()
+        Jurisdiction.objects.filter(slug__startswith="bench-").delete()
+
+
+@pytest.fixture
+def small_limits(monkeypatch):
+    monkeypatch.setattr(plans, "EXACT_LIMIT", 500)
+    monkeypatch.setattr(plans, "RANK_ALL_LIMIT", 100)
+    monkeypatch.setattr(plans, "SAMPLE_ROWS", 1000)
+
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("corpus", "small_limits")]
+
+
+def results_for(**params) -> ArticleResults:
+    data = QueryDict(mutable=True)
+    for key, value in params.items():
+        data[key] = value
+    filterset = ArticleFilter(data, queryset=Article.objects.for_listing())
+    assert filterset.is_valid(), filterset.errors
+    return ArticleResults(filterset)
+
+
+def matches(text: str):
+    return Article.objects.search(text)
+
+
+def test_a_list_within_the_limit_is_counted_exactly_with_its_facets():
+    found = results_for(q="sheriff")
+    true_total = matches("sheriff").count()
+    assert 100 < true_total <= 500
+    assert found.tally == Tally(true_total, exact=True)
+    outlets = found.facet_counts()["outlet"]
+    assert outlets, "the outlet facet is empty"
+    for value in outlets:
+        assert value.count == Tally(matches("sheriff").filter(outlet__slug=value.slug).count())
+
+
+def test_a_list_beyond_the_limit_is_estimated_from_a_sample_and_labelled(client):
+    found = results_for(q="ICE")
+    true_total = matches("ICE").count()
+    assert true_total > 500
+    assert not found.tally.exact
+    assert abs(found.tally.value - true_total) / true_total < 0.15
+    top_outlet = found.facet_counts()["outlet"][0]
+    assert not top_outlet.count.exact
+    real = matches("ICE").filter(outlet__slug=top_outlet.slug).count()
+    assert abs(top_outlet.count.value - real) / real < 0.3
+
+    html = client.get("/articles/", {"q": "ICE"}).content.decode()
+    assert re.search(r'id="results-heading"[^>]*>\s*about [\d,]+ articles', html)
+    assert "estimated from a sample" in html
+    data = client.get("/api/articles/", {"q": "ICE"}).json()
+    assert data["count_exact"] is False
+    assert data["facets"]["outlet"][0]["count_exact"] is False
+
+
+def test_the_same_estimate_every_time():
+    assert results_for(q="ICE").tally == results_for(q="ICE").tally
+
+
+def test_many_matches_come_headline_matches_first_then_newest():
+    found = results_for(q="sheriff")
+    assert found.ranking == "headline_first"
+    every = found[0 : found.count()]
+    assert sorted(a.pk for a in every) == sorted(matches("sheriff").values_list("pk", flat=True))
+    in_headline = [a for a in every if "sheriff" in a.headline.lower()]
+    assert in_headline, "the corpus puts the term in some headlines"
+    assert every[: len(in_headline)] == in_headline
+    rest = every[len(in_headline) :]
+    newest_first = sorted(rest, key=lambda a: (a.published_on, a.pk), reverse=True)
+    assert rest == newest_first
+    # Pages read one after another give the same order, across the headline boundary too.
+    pages = [found[start : start + 20] for start in range(0, found.count(), 20)]
+    assert [a.pk for page in pages for a in page] == [a.pk for a in every]
+
+
+def test_few_matches_are_all_ranked():
+    found = results_for(q="quokka")
+    assert found.ranking == "relevance"
+    assert found.tally.exact
+    assert [a.pk for a in found[0:20]] == list(matches("quokka").values_list("pk", flat=True)[:20])
+
+
+def test_the_page_says_which_order_it_shows(client):
+    html = client.get("/articles/", {"q": "sheriff"}).content.decode()
+    assert "headline matches first, then newest" in html
+    html = client.get("/articles/", {"q": "quokka"}).content.decode()
+    assert "most relevant first" in html
+    assert client.get("/api/articles/", {"q": "sheriff"}).json()["order"] == "headline_first"
+
+
+def test_a_page_promised_by_an_estimate_but_empty_is_not_found(client, monkeypatch):
+    monkeypatch.setattr(ArticleResults, "tally", property(lambda self: Tally(5000, False)))
+    assert client.get("/articles/", {"q": "ICE", "page": 240}).status_code == 404
+    assert client.get("/api/articles/", {"q": "ICE", "page": 240}).status_code == 404
+
+
+def test_every_benchmark_class_answers(client, django_assert_max_num_queries):
+    article = Article.objects.filter(slug__startswith="bench-").order_by("pk")[CORPUS // 2]
+    place = Jurisdiction.objects.filter(kind="county", articles__isnull=False).first()
+    for name, path, _peer in classes(article.slug, place.slug, place.postal_code):
+        # A search page's queries do not grow with its matches or its facets.
+        with django_assert_max_num_queries(30):
+            response = client.get(path)
+        assert response.status_code == 200, (name, response.status_code)
