@@ -278,13 +278,26 @@ class Topic(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def for_listing(self) -> "ArticleQuerySet":
-        """Everything an article card shows, fetched in a fixed number of queries."""
-        return self.select_related("outlet").prefetch_related(
-            models.Prefetch(
-                "jurisdictions", queryset=Jurisdiction.objects.order_by("kind", "name")
-            ),
-            "topics",
+    def for_listing(self, *, body: bool = False) -> "ArticleQuerySet":
+        """Everything an article card shows, fetched in a fixed number of queries.
+
+        The texts and the search columns stay in the database: they are most of a row's
+        bytes and read out of line, and a card shows none of them (``body=True`` for a feed,
+        which quotes the body).
+        """
+        large = ["raw_text", "search_vector", "headline_vector"]
+        large += ["place_ids", "official_ids", "topic_ids"]
+        if not body:
+            large.append("body")
+        return (
+            self.defer(*large)
+            .select_related("outlet")
+            .prefetch_related(
+                models.Prefetch(
+                    "jurisdictions", queryset=Jurisdiction.objects.order_by("kind", "name")
+                ),
+                "topics",
+            )
         )
 
     def search(self, text: str | None) -> "ArticleQuerySet":
