@@ -25,6 +25,9 @@ def archive_version() -> int:
         return cursor.fetchone()[0]
 
 
-def cached[T](name: str, compute: Callable[[], T]) -> T:
-    """``compute()``'s value, computed once per change of the archive (per cache)."""
-    return cache.get_or_set(f"archive:{name}:{archive_version()}", compute, CACHE_SECONDS)
+def cached[T](name: str, compute: Callable[[], T], seconds: int = CACHE_SECONDS) -> T:
+    """``compute()``'s value, computed once per change of the archive (per cache); computed
+    every time when ``seconds`` is 0."""
+    if seconds <= 0:
+        return compute()
+    return cache.get_or_set(f"archive:{name}:{archive_version()}", compute, seconds)

@@ -18,15 +18,18 @@ picks the plan:
 valid ArticleFilter and answers with a page, a tally and facet counts (docs/SCALING.md).
 """
 
+import hashlib
 import math
 import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchRank
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
 
+from archive.caching import cached
 from archive.models import Article, Jurisdiction, Official, Outlet, Topic
 from archive.search import build_query
 
@@ -206,7 +209,15 @@ def sampled_counts(
 
 
 def counts(articles: QuerySet, facets: tuple[str, ...]) -> tuple[Tally, dict]:
-    return exact_counts(articles, facets) or sampled_counts(articles, facets)
+    """The articles' tally and facet counts; the next page of the same search reuses them
+    until the archive changes (settings.ARCHIVE_COUNTS_CACHE_SECONDS)."""
+    sql, params = articles.values("pk").query.sql_with_params()
+    key = hashlib.sha256(repr((sql, params, facets)).encode()).hexdigest()
+    return cached(
+        f"counts:{key}",
+        lambda: exact_counts(articles, facets) or sampled_counts(articles, facets),
+        settings.ARCHIVE_COUNTS_CACHE_SECONDS,
+    )
 
 
 class ArticleResults:

@@ -159,6 +159,9 @@ LOGGING = {
 
 # Results per page on every list of articles.
 ARCHIVE_PAGE_SIZE = 20
+# How long a search's counts and facet counts are reused (each process keeps its own) for the
+# next page of the same search, unless the archive changes first; 0 turns reuse off.
+ARCHIVE_COUNTS_CACHE_SECONDS = int(os.environ.get("ARCHIVE_COUNTS_CACHE_SECONDS", 300))
 
 # The JSON API (archive/api/): read-only, public, JSON only. Its schema is generated from the code
 # and its docs page serves Swagger UI from drf-spectacular-sidecar's files, never from a CDN.

@@ -11,6 +11,7 @@ import re
 import pytest
 from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 
 from archive import results as plans
 from archive.filters import ArticleFilter
@@ -139,3 +140,22 @@ def test_every_benchmark_class_answers(client, django_assert_max_num_queries):
         with django_assert_max_num_queries(30):
             response = client.get(path)
         assert response.status_code == 200, (name, response.status_code)
+
+
+def counting_statements(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if q["sql"].startswith("WITH m ")]
+
+
+def test_the_next_page_reuses_the_counts_until_the_archive_changes(client):
+    with CaptureQueriesContext(connection) as first:
+        assert client.get("/articles/", {"q": "sheriff"}).status_code == 200
+    with CaptureQueriesContext(connection) as second:
+        assert client.get("/articles/", {"q": "sheriff", "page": 2}).status_code == 200
+    assert counting_statements(first)
+    assert not counting_statements(second)
+
+    article = Article.objects.search("sheriff").first()
+    article.topics.clear()
+    with CaptureQueriesContext(connection) as third:
+        assert client.get("/articles/", {"q": "sheriff", "page": 3}).status_code == 200
+    assert counting_statements(third), "a change to the archive must be counted afresh"
