@@ -274,41 +274,40 @@ class ArticleResults:
                 )
         return {name: found.get(name, []) for name in FACET_NAMES}
 
+    def ordered(self) -> list[QuerySet]:
+        """The list as querysets whose rows, one queryset after the other, are in the list's
+        order: one, or for headline-first relevance the headline matches, then the rest."""
+        if self.ranking != "headline_first":
+            return [self.filterset.qs]
+        articles = queryset_without(self.filterset, "sort")
+        # A headline holding the words means the article does, unless the query excludes a
+        # word (which the body may hold): only then is the body's vector read as well.
+        negated = NEGATION.search(self.filterset.query_text)
+        headline_articles = articles if negated else queryset_without(self.filterset, "q")
+        newest_first = Article.objects.newest_first_ordering()
+        in_headline = (
+            headline_articles.filter(headline_vector=self.query)
+            .alias(headline_rank=SearchRank(F("headline_vector"), self.query))
+            .order_by("-headline_rank", *newest_first)
+        )
+        rest = articles.exclude(headline_vector=self.query).order_by(*newest_first)
+        return [in_headline, rest]
+
     def __getitem__(self, index: slice) -> list[Article]:
         if not isinstance(index, slice):
             raise TypeError("ArticleResults is read a page (a slice) at a time")
         start, stop = index.start or 0, index.stop
-        if self.ranking == "headline_first":
-            ids = self._headline_first(start, stop)
-        else:
-            ids = list(self.filterset.qs.values_list("pk", flat=True)[start:stop])
+        ids: list[int] = []
+        skipped = 0  # rows of the earlier querysets that lie before the slice
+        for queryset in self.ordered():
+            pks = queryset.values_list("pk", flat=True)
+            wanted = stop - start - len(ids)
+            offset = max(0, start - skipped)
+            found = list(pks[offset : offset + wanted])
+            ids += found
+            if len(ids) == stop - start:
+                break
+            # Short of the page: this queryset has ended. Its length places the next one.
+            skipped += offset + len(found) if found or offset == 0 else pks.count()
         rows = self.filterset.queryset.filter(pk__in=ids).in_bulk()
         return [rows[pk] for pk in ids if pk in rows]
-
-    def _headline_first(self, start: int, stop: int) -> list[int]:
-        articles = queryset_without(self.filterset, "sort")
-        # A headline holding the words means the article does, unless the query excludes a
-        # word (which the body may hold): only then is the body's vector read as well.
-        headline_articles = (
-            articles
-            if NEGATION.search(self.filterset.query_text)
-            else (queryset_without(self.filterset, "q"))
-        )
-        in_headline = (
-            headline_articles.filter(headline_vector=self.query)
-            .alias(headline_rank=SearchRank(F("headline_vector"), self.query))
-            .order_by("-headline_rank", *Article.objects.newest_first_ordering())
-            .values_list("pk", flat=True)
-        )
-        ids = list(in_headline[start:stop])
-        if len(ids) == stop - start:
-            return ids
-        # The page runs past the headline matches: the rest follow, newest first.
-        headline_total = start + len(ids) if ids else in_headline.count()
-        rest = (
-            articles.exclude(headline_vector=self.query)
-            .order_by(*Article.objects.newest_first_ordering())
-            .values_list("pk", flat=True)
-        )
-        offset = max(0, start - headline_total)
-        return ids + list(rest[offset : offset + (stop - start) - len(ids)])

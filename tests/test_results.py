@@ -159,3 +159,11 @@ def test_the_next_page_reuses_the_counts_until_the_archive_changes(client):
     with CaptureQueriesContext(connection) as third:
         assert client.get("/articles/", {"q": "sheriff", "page": 3}).status_code == 200
     assert counting_statements(third), "a change to the archive must be counted afresh"
+
+
+def test_the_csv_lists_a_broad_search_in_the_page_order(client):
+    found = results_for(q="sheriff")
+    assert found.ranking == "headline_first"
+    response = client.get("/articles.csv", {"q": "sheriff"})
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[1:]
+    assert [line.split(",")[0] for line in lines] == [a.slug for a in found[0 : found.count()]]
