@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.signals import setting_changed
 
 from archive.gazetteer import load_gazetteer
 from archive.seed import load_seed_archive
@@ -34,6 +35,14 @@ def _test_server_settings(django_test_environment):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # The production storage may be built already: tests/test_api_schema.py makes a WSGI handler
+    # while tests are collected, and when staticfiles/ holds collectstatic's output (the
+    # benchmarks leave it) WhiteNoise asks the storage for each file's URL, building the
+    # manifest storage, whose hashed names no test server serves. Django's own receiver drops
+    # whatever storage was built from the old setting.
+    setting_changed.send(
+        sender=type(settings), setting="STORAGES", value=settings.STORAGES, enter=True
+    )
 
 
 @pytest.fixture(scope="session")
