@@ -15,7 +15,7 @@ PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3 \
 	    && { command -v "$$candidate" || echo "$$candidate"; } && break; \
 	done)
 
-.PHONY: run test lint format migrations-check bench bench-places db-start db-stop db-status clean help
+.PHONY: run test lint format migrations-check bench bench-mixed bench-places db-start db-stop db-status clean help
 
 help:
 	@echo "make run     - set up everything and serve the archive on http://127.0.0.1:$(PORT)"
@@ -63,6 +63,11 @@ migrations-check: $(VENV)/.installed
 # The search benchmark beside Datasette (bench/README.md). BENCH_N sets the corpus size.
 bench: $(VENV)/.installed .venv-bench/.installed
 	$(PY) bench/run.py
+
+# Many readers at once, with locust, against the database `make bench` loaded (bench/mixed.py).
+# BENCH_USERS and BENCH_SECONDS bound the run (10 users for 60 s).
+bench-mixed: $(VENV)/.installed .venv-bench/.installed
+	$(PY) bench/mixed.py
 
 .venv-bench/.installed: requirements-bench.txt
 	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench

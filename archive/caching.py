@@ -14,13 +14,16 @@ last.
 from collections.abc import Callable
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections, router
+
+from archive.models import Article
 
 CACHE_SECONDS = 300
 
 
 def archive_version() -> int:
-    with connection.cursor() as cursor:
+    """The change counter where this request reads its figures (a replica's lags with it)."""
+    with connections[router.db_for_read(Article)].cursor() as cursor:
         cursor.execute("SELECT last_value FROM archive_change_counter")
         return cursor.fetchone()[0]
 

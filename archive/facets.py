@@ -11,7 +11,7 @@ Maryland is what ``?jurisdiction=maryland`` returns.
 
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connections
 from django.db.models import QuerySet
 from django.http import QueryDict
 
@@ -71,7 +71,8 @@ def place_counts(
     if limit is not None:
         sql += " LIMIT %s"
         params.append(limit)
-    with connection.cursor() as cursor:
+    # The database the queryset reads from: a replica when the request may use one.
+    with connections[articles.db].cursor() as cursor:
         cursor.execute(sql, params)
         return [PlaceCount(*row) for row in cursor.fetchall()]
 

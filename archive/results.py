@@ -26,7 +26,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchRank
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import F, QuerySet
 
 from archive.caching import cached
@@ -164,7 +164,7 @@ def exact_counts(
     """The number of articles and the facets' counts, exactly, in one statement — or None
     when more than EXACT_LIMIT articles match (the statement stops there)."""
     sql, params = _counts_sql(articles, facets, limit=EXACT_LIMIT + 1)
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=articles.db), connections[articles.db].cursor() as cursor:
         # A common term's bitmap must stay exact (one bit per row, not per page), or every
         # row on a page is matched against its vector again.
         cursor.execute("SET LOCAL work_mem = '32MB'")
@@ -179,15 +179,15 @@ NEGATION = re.compile(r'(^|[\s"(])-')
 MAIN_TABLE = re.compile(rf'FROM "{Article._meta.db_table}"(?=\s|$)')
 
 
-def archive_size() -> int:
+def archive_size(database: str) -> int:
     """The number of articles as the planner knows it (exact after the last ANALYZE)."""
-    with connection.cursor() as cursor:
+    with connections[database].cursor() as cursor:
         cursor.execute(
             "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
             [Article._meta.db_table],
         )
         estimate = cursor.fetchone()[0]
-    return estimate if estimate > 0 else Article.objects.count()
+    return estimate if estimate > 0 else Article.objects.using(database).count()
 
 
 def sampled_counts(
@@ -195,14 +195,14 @@ def sampled_counts(
 ) -> tuple[Tally, dict[str, list[FacetCount]]]:
     """Estimates from about SAMPLE_ROWS articles on pages picked at random (the same pages
     every time, so a page reloaded shows the same figures)."""
-    percent = min(100.0, 100.0 * SAMPLE_ROWS / archive_size())
+    percent = min(100.0, 100.0 * SAMPLE_ROWS / archive_size(articles.db))
     sql, params = _counts_sql(articles, facets, limit=None)
     sql = MAIN_TABLE.sub(
         f'FROM "{Article._meta.db_table}" TABLESAMPLE SYSTEM ({percent:.6f}) REPEATABLE (0)',
         sql,
         count=1,
     )
-    with connection.cursor() as cursor:
+    with connections[articles.db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return _read(rows, scale=100.0 / percent)

@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections, router
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -262,7 +262,7 @@ def _layer(level: str, state_fips: str | None) -> Layer:
     One cheap query (a checksum of the places, computed by PostgreSQL) tells whether the
     cached markup is current, in every worker process, without loading 3,000 rows a request.
     """
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(Jurisdiction)].cursor() as cursor:
         cursor.execute(_FINGERPRINT_SQL)
         fingerprint = cursor.fetchone()
     if _layers_fingerprint != [fingerprint]:

@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 RESULTS = ROOT / "bench" / "results"
 WORK = ROOT / ".data" / "bench"
+BENCH_DATABASE = "archive_bench"
 REQUESTS, WARMUP = int(os.environ.get("BENCH_REQUESTS", 30)), 5
 
 # (class, archive path, Datasette query string or None when Datasette has no counterpart)
@@ -90,6 +91,7 @@ def wait_for(url: str, seconds: float = 60) -> None:
 
 
 def bench_database_url(reuse: bool) -> str:
+    """BENCH_DATABASE_URL, or archive_bench: dropped and made anew unless ``reuse``."""
     url = os.environ.get("BENCH_DATABASE_URL")
     if url:
         return url
@@ -100,8 +102,25 @@ def bench_database_url(reuse: bool) -> str:
     if not reuse:
         admin_url = embedded_database_url("postgres")
         with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS archive_bench WITH (FORCE)")
-    return embedded_database_url("archive_bench")
+            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+    return embedded_database_url(BENCH_DATABASE)
+
+
+def existing_bench_database_url() -> str | None:
+    """The database an earlier run loaded, left as it is: BENCH_DATABASE_URL, or archive_bench
+    on the embedded server; None when the embedded server has no such database."""
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if url:
+        return url
+    import psycopg
+
+    from config.database import embedded_database_url
+
+    with psycopg.connect(embedded_database_url("postgres"), autocommit=True) as conn:
+        query = "SELECT 1 FROM pg_database WHERE datname = %s"
+        if not conn.execute(query, [BENCH_DATABASE]).fetchone():
+            return None
+    return embedded_database_url(BENCH_DATABASE)
 
 
 def classes(sample_article: str, sample_place: str, sample_state: str) -> list[tuple]:
@@ -127,8 +146,9 @@ def classes(sample_article: str, sample_place: str, sample_state: str) -> list[t
     return rows
 
 
-def start_servers(database_url: str, sqlite_path: Path) -> list[subprocess.Popen]:
-    env = {
+def archive_env(database_url: str) -> dict[str, str]:
+    """The environment of a production-like server on loopback: DEBUG off, no TLS."""
+    return {
         **os.environ,
         "DATABASE_URL": database_url,
         "DEBUG": "0",
@@ -137,18 +157,23 @@ def start_servers(database_url: str, sqlite_path: Path) -> list[subprocess.Popen
         "SECURE_SSL_REDIRECT": "0",
         "SECURE_HSTS_SECONDS": "0",
     }
+
+
+def start_archive(database_url: str, port: int = OURS_PORT) -> subprocess.Popen:
+    """gunicorn serving the real app (config.wsgi, 2 sync workers) on 127.0.0.1:port."""
+    env = archive_env(database_url)
     python = sys.executable
     subprocess.run(
         [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
-    gunicorn = subprocess.Popen(
+    return subprocess.Popen(
         [
             python,
             "-m",
             "gunicorn",
             "config.wsgi",
             "--bind",
-            f"127.0.0.1:{OURS_PORT}",
+            f"127.0.0.1:{port}",
             "--workers",
             "2",
             "--log-level",
@@ -157,14 +182,17 @@ def start_servers(database_url: str, sqlite_path: Path) -> list[subprocess.Popen
         cwd=ROOT,
         env=env,
     )
+
+
+def start_datasette(sqlite_path: Path, port: int = PEER_PORT) -> subprocess.Popen:
     datasette_bin = ROOT / ".venv-bench" / "bin" / "datasette"
-    datasette = subprocess.Popen(
+    return subprocess.Popen(
         [
             str(datasette_bin),
             "serve",
             str(sqlite_path),
             "--port",
-            str(PEER_PORT),
+            str(port),
             "--setting",
             "sql_time_limit_ms",
             "60000",
@@ -178,7 +206,10 @@ def start_servers(database_url: str, sqlite_path: Path) -> list[subprocess.Popen
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    return [gunicorn, datasette]
+
+
+def start_servers(database_url: str, sqlite_path: Path) -> list[subprocess.Popen]:
+    return [start_archive(database_url), start_datasette(sqlite_path)]
 
 
 def worker_rss_mb(gunicorn: subprocess.Popen) -> float:

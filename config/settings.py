@@ -96,6 +96,21 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(database_url(), conn_max_age=60, conn_health_checks=True),
 }
+
+# Read replicas (docs/SCALING.md): DATABASE_REPLICA_URLS, comma-separated, makes each a database
+# alias, and the public pages read from one of them while writes, the admin and everything
+# outside a request use the primary (config/routers.py). Unset: one database, no router.
+DATABASE_REPLICAS = []
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
+    alias = f"replica_{number}"
+    DATABASES[alias] = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    # Tests never touch a replica: its alias points at the primary's test database.
+    DATABASES[alias]["TEST"] = {"MIRROR": "default"}
+    DATABASE_REPLICAS.append(alias)
+if DATABASE_REPLICAS:
+    DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
+    # First, so that the request's reads are routed before anything reads.
+    MIDDLEWARE.insert(0, "config.routers.ReplicaReadsMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

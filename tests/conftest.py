@@ -4,10 +4,12 @@ The seed archive is loaded once per test session into the test database; each te
 transaction that is rolled back, so every test starts from the same five articles.
 """
 
+import copy
 import os
 from pathlib import Path
 
 import pytest
+from django.core.signals import setting_changed
 
 from archive.gazetteer import load_gazetteer
 from archive.seed import load_seed_archive
@@ -15,6 +17,7 @@ from archive.seed import load_seed_archive
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 _skipped_browser_tests: list[str] = []
+TEST_REPLICA = "replica"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -23,11 +26,34 @@ def _test_server_settings(django_test_environment):
     from django.conf import settings
 
     settings.SECURE_SSL_REDIRECT = False
+    # Tests read and write the default database only, even when DATABASE_REPLICA_URLS is set
+    # where they run: a replica alias is a test mirror of default (config/settings.py), and an
+    # empty list makes the router and its middleware send everything to default.
+    settings.DATABASE_REPLICAS = []
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # The production storage may be built already: tests/test_api_schema.py makes a WSGI handler
+    # while tests are collected, and when staticfiles/ holds collectstatic's output (the
+    # benchmarks leave it) WhiteNoise asks the storage for each file's URL, building the
+    # manifest storage, whose hashed names no test server serves. Django's own receiver drops
+    # whatever storage was built from the old setting.
+    setting_changed.send(
+        sender=type(settings), setting="STORAGES", value=settings.STORAGES, enter=True
+    )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """A second alias, "replica", on the same test database as default (a test mirror), for
+    tests/test_replicas.py. Nothing reads from it unless a test installs the router."""
+    from django.conf import settings
+
+    replica = copy.deepcopy(settings.DATABASES["default"])
+    replica["TEST"] = {**replica.get("TEST", {}), "MIRROR": "default"}
+    settings.DATABASES[TEST_REPLICA] = replica
 
 
 @pytest.fixture(scope="session")
