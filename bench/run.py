@@ -50,7 +50,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-OURS_PORT, PEER_PORT = free_port(), free_port()
+OURS_PORT, WARM_PORT, PEER_PORT = free_port(), free_port(), free_port()
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -159,9 +159,10 @@ def archive_env(database_url: str) -> dict[str, str]:
     }
 
 
-def start_archive(database_url: str, port: int = OURS_PORT) -> subprocess.Popen:
-    """gunicorn serving the real app (config.wsgi, 2 sync workers) on 127.0.0.1:port."""
-    env = archive_env(database_url)
+def start_archive(database_url: str, port: int = OURS_PORT, **settings: str) -> subprocess.Popen:
+    """gunicorn serving the real app (config.wsgi, 2 sync workers) on 127.0.0.1:port, with
+    ``settings`` added to its environment."""
+    env = {**archive_env(database_url), **settings}
     python = sys.executable
     subprocess.run(
         [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
@@ -209,7 +210,13 @@ def start_datasette(sqlite_path: Path, port: int = PEER_PORT) -> subprocess.Pope
 
 
 def start_servers(database_url: str, sqlite_path: Path) -> list[subprocess.Popen]:
-    return [start_archive(database_url), start_datasette(sqlite_path)]
+    """The archive measured cold (every request counts its matches afresh), the archive as
+    deployed (the next request for the same search reuses its counts), and Datasette."""
+    return [
+        start_archive(database_url, ARCHIVE_COUNTS_CACHE_SECONDS="0"),
+        start_archive(database_url, WARM_PORT),
+        start_datasette(sqlite_path),
+    ]
 
 
 def worker_rss_mb(gunicorn: subprocess.Popen) -> float:
@@ -270,6 +277,7 @@ def main() -> int:
     table = []
     try:
         wait_for(f"http://127.0.0.1:{OURS_PORT}/healthz")
+        wait_for(f"http://127.0.0.1:{WARM_PORT}/healthz")
         wait_for(f"http://127.0.0.1:{PEER_PORT}/corpus.json")
         for name, ours, peer in classes(sample_article, place.slug, place.postal_code):
             row = {"class": name, "path": ours}
@@ -278,10 +286,11 @@ def main() -> int:
             except urllib.error.HTTPError as error:
                 row["ours"] = {"error": error.code}
             if peer:
+                row["warm"] = measure(f"http://127.0.0.1:{WARM_PORT}{ours}")
                 row["datasette"] = measure(f"http://127.0.0.1:{PEER_PORT}{peer}")
             table.append(row)
             print(format_row(row), flush=True)
-        rss = worker_rss_mb(servers[0])
+        rss = max(worker_rss_mb(servers[0]), worker_rss_mb(servers[1]))
     finally:
         for server in servers:
             server.terminate()
@@ -299,7 +308,33 @@ def main() -> int:
     path = RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}-{count}.json"
     path.write_text(json.dumps(result, indent=2))
     print(f"Largest gunicorn worker: {rss} MB RSS. Saved {path.relative_to(ROOT)}")
+    print(markdown_table(table))
     return 0
+
+
+def markdown_table(table: list[dict]) -> str:
+    """The run as docs/PERFORMANCE.md shows it."""
+    lines = [
+        "| class | ours p50 | ours p95 | warm p95 | Datasette p50 | Datasette p95 | p95 ratio |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in table:
+        ours, warm, peer = row.get("ours", {}), row.get("warm"), row.get("datasette")
+        if "error" in ours:
+            lines.append(f"| {row['class']} | HTTP {ours['error']} | | | | | |")
+            continue
+        ratio = f"{ours['p95'] / peer['p95']:.2f}" if peer and peer["p95"] else "–"
+        cells = [
+            row["class"],
+            ours["p50"],
+            ours["p95"],
+            warm["p95"] if warm else "–",
+            peer["p50"] if peer else "–",
+            peer["p95"] if peer else "–",
+            ratio,
+        ]
+        lines.append("| " + " | ".join(str(cell) for cell in cells) + " |")
+    return "\n".join(lines)
 
 
 def format_row(row: dict) -> str:
@@ -307,6 +342,8 @@ def format_row(row: dict) -> str:
     if "error" in ours:
         return f"{row['class']:<20} HTTP {ours['error']}"
     text = f"{row['class']:<20} ours p50 {ours['p50']:>8} p95 {ours['p95']:>8} ms"
+    if row.get("warm"):
+        text += f" (warm p95 {row['warm']['p95']:>7})"
     if peer:
         ratio = ours["p95"] / peer["p95"] if peer["p95"] else float("nan")
         text += f" | Datasette p50 {peer['p50']:>8} p95 {peer['p95']:>8} ms | ratio {ratio:.2f}"
