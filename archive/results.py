@@ -19,6 +19,7 @@ valid ArticleFilter and answers with a page, a tally and facet counts (docs/SCAL
 """
 
 import hashlib
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ from archive.search import build_query
 EXACT_LIMIT = 10_000
 RANK_ALL_LIMIT = 2_000
 SAMPLE_ROWS = 3_000
+# How far above EXACT_LIMIT a planner's or a sample's estimate must be to be trusted as "more".
+SURE_ABOVE = 2
 FACET_LIMIT = 10
 FACET_NAMES = ("outlet", "jurisdiction", "state", "official", "topic")
 
@@ -208,6 +211,31 @@ def sampled_counts(
     return _read(rows, scale=100.0 / percent)
 
 
+def planned_rows(articles: QuerySet) -> float:
+    """How many rows the planner expects the articles to be (no row is read)."""
+    sql, params = articles.values("pk").query.sql_with_params()
+    with connections[articles.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return plan[0]["Plan"]["Plan Rows"]
+
+
+def measured_counts(articles: QuerySet, facets: tuple[str, ...]) -> tuple[Tally, dict]:
+    """Exact counts when at most EXACT_LIMIT articles match, estimates otherwise.
+
+    Trying the exact count first costs reading EXACT_LIMIT + 1 rows whenever more match, so
+    when the planner expects far more the sample goes first, and its answer is kept only when
+    it, too, is far above the limit (a sample of pages can miss matches clustered on a few).
+    """
+    if planned_rows(articles) > SURE_ABOVE * EXACT_LIMIT:
+        estimate = sampled_counts(articles, facets)
+        if estimate[0].value > SURE_ABOVE * EXACT_LIMIT:
+            return estimate
+    return exact_counts(articles, facets) or sampled_counts(articles, facets)
+
+
 def counts(articles: QuerySet, facets: tuple[str, ...]) -> tuple[Tally, dict]:
     """The articles' tally and facet counts; the next page of the same search reuses them
     until the archive changes (settings.ARCHIVE_COUNTS_CACHE_SECONDS)."""
@@ -215,7 +243,7 @@ def counts(articles: QuerySet, facets: tuple[str, ...]) -> tuple[Tally, dict]:
     key = hashlib.sha256(repr((sql, params, facets)).encode()).hexdigest()
     return cached(
         f"counts:{key}",
-        lambda: exact_counts(articles, facets) or sampled_counts(articles, facets),
+        lambda: measured_counts(articles, facets),
         settings.ARCHIVE_COUNTS_CACHE_SECONDS,
     )
 

@@ -5,12 +5,13 @@ from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
-from archive.caching import cached
+from archive.caching import archive_version, cached
 from archive.facets import active_filters, archive_place_counts, article_facets, place_counts
 from archive.filters import SORT_CHOICES, ArticleFilter
 from archive.models import (
@@ -218,7 +219,9 @@ def jurisdiction_list(request):
             "query": query,
             "found": find_places(query, by_id) if query else None,
             "search_limit": PLACE_SEARCH_LIMIT,
-            "map": render_map(by_id, level=MAP_LEVELS[map_choice]),
+            # Drawn only when the page's cached copy of the map is out of date.
+            "map": SimpleLazyObject(lambda: render_map(by_id, level=MAP_LEVELS[map_choice])),
+            "archive_version": archive_version(),
             "map_choice": map_choice,
             "off_map": [entry for entry in states if entry.state.fips not in atlas().states],
         },
