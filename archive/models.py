@@ -22,8 +22,9 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, When
-from django.db.models.functions import Cast, ExtractDay, ExtractMonth
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, ExtractDay, ExtractMonth, Greatest, Substr
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.safestring import SafeString
@@ -31,7 +32,14 @@ from django.utils.text import slugify
 from reversion.models import Revision
 
 from archive.dates import DatePrecision, PartialDate
-from archive.search import MARK_START, MARK_STOP, SEARCH_CONFIG, build_query, render_marked
+from archive.search import (
+    MARK_START,
+    MARK_STOP,
+    SEARCH_CONFIG,
+    build_query,
+    normalize_query_text,
+    render_marked,
+)
 from archive.text import clean_body
 
 SLUG_MAX_LENGTH = 200
@@ -358,24 +366,29 @@ class ArticleQuerySet(models.QuerySet):
         query = build_query(text)
         if query is None or not ids:
             return {}
-        rows = (
-            self.filter(pk__in=ids)
-            .annotate(
-                snippet=SearchHeadline(
-                    "body",
-                    query,
-                    config=SEARCH_CONFIG,
-                    start_sel=MARK_START,
-                    stop_sel=MARK_STOP,
-                    max_words=40,
-                    min_words=20,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                )
-            )
-            .values_list("pk", "snippet")
+        # ts_headline parses all the text it is given: a window of the body around the first
+        # place a word of the query appears costs a fraction of the whole body. A row whose
+        # window holds no match (a stem spelt differently in the text) gets the whole body.
+        found = dict(self._headlines(ids, query, snippet_window(text)))
+        missing = [pk for pk, snippet in found.items() if MARK_START not in snippet]
+        found.update(self._headlines(missing, query, F("body")))
+        return {pk: render_marked(snippet) for pk, snippet in found.items()}
+
+    def _headlines(self, ids, query, text) -> list[tuple[int, str]]:
+        if not ids:
+            return []
+        headline = SearchHeadline(
+            text,
+            query,
+            config=SEARCH_CONFIG,
+            start_sel=MARK_START,
+            stop_sel=MARK_STOP,
+            max_words=40,
+            min_words=20,
+            max_fragments=2,
+            fragment_delimiter=" … ",
         )
-        return {pk: render_marked(snippet) for pk, snippet in rows}
+        return list(self.filter(pk__in=ids).annotate(snippet=headline).values_list("pk", "snippet"))
 
     def marked(self, pk: int, text: str | None) -> tuple[str, str] | None:
         """The headline and whole body of one article with every match of the query marked."""
@@ -397,6 +410,25 @@ class ArticleQuerySet(models.QuerySet):
             .values_list("marked_headline", "marked_body")
             .get()
         )
+
+
+SNIPPET_WINDOW_BEFORE, SNIPPET_WINDOW = 400, 1200
+
+
+def snippet_window(text: str) -> models.Func:
+    """The part of the body around the first word starting with the stem of a word of the
+    query ("detain" finds "Detainers"); the opening when there is none."""
+    first = RawSQL(
+        rf"""(SELECT MIN(NULLIF(regexp_instr(
+                LOWER("{Article._meta.db_table}"."body"),
+                '\m' || regexp_replace(lexeme, '([^[:alnum:]_])', '\\\1', 'g')
+            ), 0))
+            FROM unnest(tsvector_to_array(to_tsvector(%s::regconfig, %s))) AS lexeme)""",
+        [SEARCH_CONFIG, normalize_query_text(text)],
+        output_field=models.IntegerField(),
+    )
+    start = Greatest(Value(1), first - SNIPPET_WINDOW_BEFORE)
+    return Substr("body", start, SNIPPET_WINDOW)
 
 
 def article_search_vector() -> SearchVector:

@@ -98,6 +98,24 @@ def test_stemmed_matches_are_marked_in_snippets(client):
     assert "<mark>detainer</mark>" in html
 
 
+def test_a_snippet_comes_from_deep_in_a_long_body(client):
+    filler = "Nothing of note happened at the meeting that evening. " * 60
+    make_article("Window check", f"{filler}The county sheriff spoke about a quokka. {filler}")
+    html = client.get("/articles/", {"q": "quokka"}).content.decode()
+    snippet = re.search(r'<p class="card__snippet">(.*?)</p>', html, re.S).group(1)
+    assert "<mark>quokka</mark>" in snippet and "sheriff" in snippet
+
+
+def test_a_snippet_is_found_when_the_stem_is_spelt_otherwise_in_the_text(client):
+    # "studies" and "study" share the stem "studi", which begins no word of the text: the
+    # window around a first occurrence finds nothing, and the whole body is used.
+    filler = "Nothing of note happened at the meeting that evening. " * 60
+    make_article("Stem check", f"{filler}One study of the programme was released.")
+    html = client.get("/articles/", {"q": "studies"}).content.decode()
+    snippet = re.search(r'<p class="card__snippet">(.*?)</p>', html, re.S).group(1)
+    assert "<mark>study</mark>" in snippet
+
+
 def test_article_page_marks_the_query_terms(client):
     slug = slug_of("ICE Singles Out")
     html = client.get(f"/articles/{slug}/", {"q": "detainers"}).content.decode()
