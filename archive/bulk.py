@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from archive.dates import PartialDate
-from archive.models import Article, raw_text_sha256
+from archive.models import Article, Jurisdiction, JurisdictionKind, raw_text_sha256
 
 ARTICLE_COLUMNS = [
     "id",
@@ -34,6 +34,9 @@ ARTICLE_COLUMNS = [
     "sha256",
     "created_at",
     "updated_at",
+    "place_ids",
+    "official_ids",
+    "topic_ids",
 ]
 
 
@@ -74,9 +77,31 @@ def _copy(cursor, table: str, columns: list[str], records: Iterable[tuple]) -> N
             copy.write_row(record)
 
 
+class PlaceAncestry:
+    """Each place's id with those of the places above it and of its state: what the link
+    triggers would copy into ``Article.place_ids`` (migration 0009), computed here so that
+    loaded rows arrive complete and the triggers find nothing to rewrite."""
+
+    def __init__(self):
+        rows = list(Jurisdiction.objects.values_list("pk", "parent_id", "postal_code", "kind"))
+        self.parent = {pk: parent for pk, parent, _, _ in rows}
+        self.postal_code = {pk: code for pk, _, code, _ in rows}
+        self.state = {code: pk for pk, _, code, kind in rows if kind == JurisdictionKind.STATE}
+
+    def place_ids(self, tagged: Iterable[int]) -> list[int]:
+        ids = set()
+        for place in tagged:
+            parent = self.parent.get(place)
+            grandparent = self.parent.get(parent) if parent else None
+            state = self.state.get(self.postal_code.get(place))
+            ids.update(pk for pk in (place, parent, grandparent, state) if pk is not None)
+        return sorted(ids)
+
+
 def bulk_load_articles(rows: Iterable[NewArticle], batch_size: int = 2000) -> int:
     """Insert the articles and their tag links; one transaction per batch. Returns the count."""
     loaded = 0
+    ancestry = PlaceAncestry()
     links = {
         "jurisdiction_ids": (Article.jurisdictions.through, "jurisdiction_id"),
         "official_ids": (Article.officials.through, "official_id"),
@@ -110,6 +135,9 @@ def bulk_load_articles(rows: Iterable[NewArticle], batch_size: int = 2000) -> in
                         raw_text_sha256(a.raw_text),
                         now,
                         now,
+                        ancestry.place_ids(a.jurisdiction_ids),
+                        sorted(set(a.official_ids)),
+                        sorted(set(a.topic_ids)),
                     )
                     for pk, a in zip(ids, batch, strict=True)
                 ),

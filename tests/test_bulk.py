@@ -52,3 +52,29 @@ def test_the_corpus_is_deterministic_with_the_promised_term_shares():
     assert 0.07 < share("sheriff") < 0.13
     assert all(600 <= len(a.body.split()) <= 910 for a in first)
     assert len({a.slug for a in first}) == 2000
+
+
+def test_bulk_loaded_rows_carry_their_tag_ids_as_the_triggers_would():
+    county = Jurisdiction.objects.get(slug="baltimore-county-md")
+    topic = Topic.objects.get(slug="ice-detainers")
+    rows = [
+        NewArticle(
+            headline="Tag id check",
+            slug="tag-id-check",
+            raw_text="Tag id check\n\nA county story.",
+            body="A county story.",
+            jurisdiction_ids=[county.pk],
+            topic_ids=[topic.pk],
+        )
+    ]
+    bulk_load_articles(rows)
+    loaded = Article.objects.get(slug="tag-id-check")
+    assert loaded.place_ids == sorted([county.pk, county.parent_id])
+    assert loaded.topic_ids == [topic.pk] and loaded.official_ids == []
+    # The link triggers compute the same from the links.
+    loaded.jurisdictions.clear()
+    loaded.refresh_from_db()
+    assert loaded.place_ids == []
+    loaded.jurisdictions.add(county)
+    loaded.refresh_from_db()
+    assert loaded.place_ids == sorted([county.pk, county.parent_id])
