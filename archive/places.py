@@ -3,9 +3,11 @@
 from dataclasses import dataclass, field
 
 import us
+from django.db import connections
+from django.db.models import QuerySet
 
 from archive.facets import PlaceCount, archive_place_counts, place_counts
-from archive.models import Jurisdiction, JurisdictionKind
+from archive.models import Jurisdiction, JurisdictionKind, Official
 from archive.usmap import RenderedMap, atlas, render_map
 
 
@@ -106,3 +108,24 @@ def kind_label(place: Jurisdiction) -> str:
     if place.kind == JurisdictionKind.CITY and len(place.fips) == 5:
         return "Independent city"
     return place.get_kind_display()
+
+
+def officials_named(articles: QuerySet, limit: int = 20) -> list[Official]:
+    """The officials the articles name most, each with ``article_count``; from the articles'
+    own ``official_ids``, with no join to the link table."""
+    article_sql, params = articles.order_by().values("official_ids").query.sql_with_params()
+    sql = f"""
+        SELECT o.id, c.n FROM (
+            SELECT official_id, COUNT(*) AS n
+            FROM ({article_sql}) a, unnest(a.official_ids) AS official_id
+            GROUP BY official_id
+        ) c JOIN {Official._meta.db_table} o ON o.id = c.official_id
+        ORDER BY c.n DESC, o.name LIMIT %s
+    """
+    with connections[articles.db].cursor() as cursor:
+        cursor.execute(sql, [*params, limit])
+        counts = dict(cursor.fetchall())
+    officials = Official.objects.using(articles.db).in_bulk(counts)
+    for pk, official in officials.items():
+        official.article_count = counts[pk]
+    return sorted(officials.values(), key=lambda o: (-o.article_count, o.name))

@@ -28,6 +28,7 @@ from archive.places import (
     children_of,
     find_places,
     kind_label,
+    officials_named,
     place_tree,
     state_county_map,
     state_of,
@@ -242,7 +243,6 @@ class JurisdictionView(TaggedArticlesView):
     def get_context_data(self, **kwargs):
         place = self.object
         articles = self.tagged_articles()
-        article_ids = articles.values("pk")
         state = state_of(place)
         # Counts within the state serve the children and the state's county map alike.
         scope = state or place
@@ -252,22 +252,29 @@ class JurisdictionView(TaggedArticlesView):
                 p.id: p.count for p in place_counts(Article.objects.in_jurisdictions([scope]))
             },
         )
+        # The place's own figures, over all its articles: the same for every page of them.
+        figures = cached(
+            f"place-figures:{place.pk}",
+            lambda: {
+                "officials": officials_named(articles),
+                "outlets": list(
+                    Outlet.objects.filter(articles__in=articles.values("pk"))
+                    .annotate(article_count=Count("articles"))
+                    .order_by("-article_count", "name")[:20]
+                ),
+                "timeline": monthly_timeline(articles),
+            },
+        )
         return super().get_context_data(
             parent=place.parent,
             children=children_of(place, counts),
-            officials=Official.objects.filter(articles__in=article_ids)
-            .annotate(article_count=Count("articles"))
-            .order_by("-article_count", "name")[:20],
             serving=Official.objects.filter(jurisdiction__in=Jurisdiction.objects.within([place]))
             .select_related("jurisdiction")
             .order_by("name")[:20],
-            outlets=Outlet.objects.filter(articles__in=article_ids)
-            .annotate(article_count=Count("articles"))
-            .order_by("-article_count", "name")[:20],
-            timeline=monthly_timeline(articles),
             place_map=state_county_map(place, counts),
             place_map_state=state,
             kind_label=kind_label(place),
+            **figures,
             **kwargs,
         )
 
