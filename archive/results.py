@@ -4,8 +4,8 @@ the plan for each chosen by how many articles match.
 A term found in most of the archive makes "rank every match" read every body's search vector
 (stored out of line, a few microseconds a row) and makes exact facet counts walk every match;
 a rare term makes "walk the date index until twenty match" read the whole table. So every list
-starts with a count capped just above EXACT_LIMIT, which is cheap either way, and its answer
-picks the plan:
+is first counted — exactly, reading at most EXACT_LIMIT + 1 matches, or from a sample when the
+planner expects far more — and the count picks the plan:
 
 - counts: up to EXACT_LIMIT matches the total and every facet count are exact, all from that
   one statement; above it they are estimated from a fixed-size sample of the archive and shown
@@ -229,11 +229,12 @@ def measured_counts(articles: QuerySet, facets: tuple[str, ...]) -> tuple[Tally,
     when the planner expects far more the sample goes first, and its answer is kept only when
     it, too, is far above the limit (a sample of pages can miss matches clustered on a few).
     """
+    estimate = None
     if planned_rows(articles) > SURE_ABOVE * EXACT_LIMIT:
         estimate = sampled_counts(articles, facets)
         if estimate[0].value > SURE_ABOVE * EXACT_LIMIT:
             return estimate
-    return exact_counts(articles, facets) or sampled_counts(articles, facets)
+    return exact_counts(articles, facets) or estimate or sampled_counts(articles, facets)
 
 
 def counts(articles: QuerySet, facets: tuple[str, ...]) -> tuple[Tally, dict]:
