@@ -4,10 +4,12 @@ from dataclasses import dataclass, field
 
 import us
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
+from archive.caching import cached
 from archive.facets import PlaceCount, archive_place_counts, place_counts
-from archive.models import Jurisdiction, JurisdictionKind, Official
+from archive.models import Article, Jurisdiction, JurisdictionKind, Official, Outlet
+from archive.timeline import monthly_timeline
 from archive.usmap import RenderedMap, atlas, render_map
 
 
@@ -129,3 +131,30 @@ def officials_named(articles: QuerySet, limit: int = 20) -> list[Official]:
     for pk, official in officials.items():
         official.article_count = counts[pk]
     return sorted(officials.values(), key=lambda o: (-o.article_count, o.name))
+
+
+def counts_within(place: Jurisdiction) -> dict[int, int]:
+    """Articles per place inside ``place`` (itself included), until the archive changes."""
+    return cached(
+        f"place-counts-within:{place.pk}",
+        lambda: {p.id: p.count for p in place_counts(Article.objects.in_jurisdictions([place]))},
+    )
+
+
+def place_figures(place: Jurisdiction, articles: QuerySet) -> dict:
+    """What a place's page shows beside its articles — the officials they name most, their
+    outlets, the articles per month — the same for every page of them, so computed once until
+    the archive changes."""
+    return cached(
+        f"place-figures:{place.pk}",
+        lambda: {
+            "officials": officials_named(articles),
+            "outlets": list(
+                Outlet.objects.using(articles.db)
+                .filter(articles__in=articles.values("pk"))
+                .annotate(article_count=Count("articles"))
+                .order_by("-article_count", "name")[:20]
+            ),
+            "timeline": monthly_timeline(articles),
+        },
+    )

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import SimpleLazyObject
@@ -11,8 +10,8 @@ from django.views.generic import DetailView, ListView
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
-from archive.caching import archive_version, cached
-from archive.facets import active_filters, archive_place_counts, article_facets, place_counts
+from archive.caching import archive_version
+from archive.facets import active_filters, archive_place_counts, article_facets
 from archive.filters import SORT_CHOICES, ArticleFilter
 from archive.models import (
     Article,
@@ -26,9 +25,10 @@ from archive.models import (
 from archive.places import (
     PLACE_SEARCH_LIMIT,
     children_of,
+    counts_within,
     find_places,
     kind_label,
-    officials_named,
+    place_figures,
     place_tree,
     state_county_map,
     state_of,
@@ -36,7 +36,6 @@ from archive.places import (
 from archive.results import ArticleResults
 from archive.search import is_shortened, render_marked
 from archive.text import paragraphs
-from archive.timeline import monthly_timeline
 from archive.usmap import atlas, render_map
 
 TAG_LIST_PAGE_SIZE = 50
@@ -245,26 +244,7 @@ class JurisdictionView(TaggedArticlesView):
         articles = self.tagged_articles()
         state = state_of(place)
         # Counts within the state serve the children and the state's county map alike.
-        scope = state or place
-        counts = cached(
-            f"place-counts-within:{scope.pk}",
-            lambda: {
-                p.id: p.count for p in place_counts(Article.objects.in_jurisdictions([scope]))
-            },
-        )
-        # The place's own figures, over all its articles: the same for every page of them.
-        figures = cached(
-            f"place-figures:{place.pk}",
-            lambda: {
-                "officials": officials_named(articles),
-                "outlets": list(
-                    Outlet.objects.filter(articles__in=articles.values("pk"))
-                    .annotate(article_count=Count("articles"))
-                    .order_by("-article_count", "name")[:20]
-                ),
-                "timeline": monthly_timeline(articles),
-            },
-        )
+        counts = counts_within(state or place)
         return super().get_context_data(
             parent=place.parent,
             children=children_of(place, counts),
@@ -274,7 +254,7 @@ class JurisdictionView(TaggedArticlesView):
             place_map=state_county_map(place, counts),
             place_map_state=state,
             kind_label=kind_label(place),
-            **figures,
+            **place_figures(place, articles),
             **kwargs,
         )
 
