@@ -98,11 +98,13 @@ CREATE INDEX articles_state ON articles(state);
 """
 
 
-def load(count: int, sqlite_path: Path) -> dict:
-    """Generate ``count`` articles into both databases; returns load figures."""
+def load(count: int, sqlite_path: Path | None) -> dict:
+    """Generate ``count`` articles into both databases (PostgreSQL alone when ``sqlite_path``
+    is None); returns load figures."""
     tags = ensure_tags()
-    sqlite_path.unlink(missing_ok=True)
-    lite = sqlite3.connect(sqlite_path)
+    if sqlite_path is not None:
+        sqlite_path.unlink(missing_ok=True)
+    lite = sqlite3.connect(sqlite_path or ":memory:")
     lite.executescript(SQLITE_SCHEMA)
     sqlite_rows = []
     producing = 0.0  # seconds spent generating rows and writing SQLite, not loading PostgreSQL
@@ -131,7 +133,9 @@ def load(count: int, sqlite_path: Path) -> dict:
                     item.published.iso(),
                 )
             )
-            if len(sqlite_rows) >= 5000:
+            if sqlite_path is None:
+                sqlite_rows.clear()
+            elif len(sqlite_rows) >= 5000:
                 flush_sqlite()
             article = NewArticle(
                 headline=item.headline,
@@ -157,9 +161,10 @@ def load(count: int, sqlite_path: Path) -> dict:
     flush_sqlite()
     seconds = time.perf_counter() - started
     loading = seconds - producing
-    lite.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
-    lite.commit()
-    lite.execute("VACUUM")
+    if sqlite_path is not None:
+        lite.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+        lite.commit()
+        lite.execute("VACUUM")
     lite.close()
     return {
         "articles": loaded,

@@ -209,14 +209,15 @@ def start_datasette(sqlite_path: Path, port: int = PEER_PORT) -> subprocess.Pope
     )
 
 
-def start_servers(database_url: str, sqlite_path: Path) -> list[subprocess.Popen]:
+def start_servers(database_url: str, sqlite_path: Path | None) -> list[subprocess.Popen]:
     """The archive measured cold (every request counts its matches afresh), the archive as
-    deployed (the next request for the same search reuses its counts), and Datasette."""
-    return [
+    deployed (the next request for the same search reuses its counts), and Datasette when
+    there is a SQLite copy to serve."""
+    servers = [
         start_archive(database_url, ARCHIVE_COUNTS_CACHE_SECONDS="0"),
         start_archive(database_url, WARM_PORT),
-        start_datasette(sqlite_path),
     ]
+    return servers + ([start_datasette(sqlite_path)] if sqlite_path else [])
 
 
 def worker_rss_mb(gunicorn: subprocess.Popen) -> float:
@@ -245,10 +246,13 @@ def main() -> int:
     from archive.models import Article, Jurisdiction
     from bench.load import load
 
-    WORK.mkdir(parents=True, exist_ok=True)
-    sqlite_path = WORK / "corpus.db"
+    (WORK / str(count)).mkdir(parents=True, exist_ok=True)
+    # BENCH_PEER=0: the archive alone (no SQLite copy, no Datasette), for runs too large to
+    # ask Datasette thirty times per class.
+    peer = os.environ.get("BENCH_PEER", "1") != "0"
+    sqlite_path = WORK / str(count) / "corpus.db"
     loaded = Article.objects.filter(slug__startswith="bench-").count()
-    if reuse and loaded == count and sqlite_path.exists():
+    if reuse and loaded == count and (sqlite_path.exists() or not peer):
         print(f"Reusing the {count:,} articles loaded by an earlier run", flush=True)
         loading = {"reused": True}
     elif reuse:
@@ -260,7 +264,7 @@ def main() -> int:
         return 2
     else:
         print(f"Loading {count:,} articles …", flush=True)
-        loading = load(count, sqlite_path)
+        loading = load(count, sqlite_path if peer else None)
         print(
             f"Loaded {loading['articles']:,} in {loading['seconds']} s; the archive's COPY "
             f"path took {loading['postgresql_seconds']} s: "
@@ -273,21 +277,23 @@ def main() -> int:
     sample_article = Article.objects.order_by("pk").values_list("slug", flat=True)[count // 2]
     place = Jurisdiction.objects.filter(kind="county", articles__isnull=False).first()
 
-    servers = start_servers(database_url, sqlite_path)
+    servers = start_servers(database_url, sqlite_path if peer else None)
     table = []
     try:
         wait_for(f"http://127.0.0.1:{OURS_PORT}/healthz")
         wait_for(f"http://127.0.0.1:{WARM_PORT}/healthz")
-        wait_for(f"http://127.0.0.1:{PEER_PORT}/corpus.json")
-        for name, ours, peer in classes(sample_article, place.slug, place.postal_code):
+        if peer:
+            wait_for(f"http://127.0.0.1:{PEER_PORT}/corpus.json")
+        for name, ours, peer_path in classes(sample_article, place.slug, place.postal_code):
             row = {"class": name, "path": ours}
             try:
                 row["ours"] = measure(f"http://127.0.0.1:{OURS_PORT}{ours}")
             except urllib.error.HTTPError as error:
                 row["ours"] = {"error": error.code}
-            if peer:
+            if peer_path:
                 row["warm"] = measure(f"http://127.0.0.1:{WARM_PORT}{ours}")
-                row["datasette"] = measure(f"http://127.0.0.1:{PEER_PORT}{peer}")
+                if peer:
+                    row["datasette"] = measure(f"http://127.0.0.1:{PEER_PORT}{peer_path}")
             table.append(row)
             print(format_row(row), flush=True)
         rss = max(worker_rss_mb(servers[0]), worker_rss_mb(servers[1]))
