@@ -7,6 +7,7 @@ of them gets synthetic states and counties, so the loader also runs on a bare sc
 
 import sqlite3
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from django.db import transaction
 
 from archive.bulk import NewArticle, bulk_load_articles
 from archive.models import Jurisdiction, JurisdictionKind, Official, Outlet, Topic
-from bench.corpus import generate
+from bench.corpus import CorpusArticle, generate
 
 OUTLETS, OFFICIALS, TOPICS, MIN_PLACES = 40, 2000, 12, 500
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -98,6 +99,31 @@ CREATE INDEX articles_state ON articles(state);
 """
 
 
+def corpus_articles(count: int, tags: Tags) -> Iterator[tuple[CorpusArticle, NewArticle]]:
+    """The corpus's articles, each with the row the COPY path takes for it."""
+    for item in generate(
+        count,
+        places=len(tags.places),
+        outlets=len(tags.outlets),
+        officials=len(tags.officials),
+        topics=len(tags.topics),
+    ):
+        yield (
+            item,
+            NewArticle(
+                headline=item.headline,
+                slug=item.slug,
+                raw_text=f"{item.headline}\n\n{item.body}",
+                body=item.body,
+                published=item.published,
+                outlet_id=tags.outlets[item.outlet][0],
+                jurisdiction_ids=[tags.places[i][0] for i in item.places],
+                official_ids=[tags.officials[i] for i in item.officials],
+                topic_ids=[tags.topics[i] for i in item.topics],
+            ),
+        )
+
+
 def load(count: int, sqlite_path: Path) -> dict:
     """Generate ``count`` articles into both databases; returns load figures."""
     tags = ensure_tags()
@@ -110,14 +136,7 @@ def load(count: int, sqlite_path: Path) -> dict:
     def rows():
         nonlocal producing
         started = time.perf_counter()
-        for item in generate(
-            count,
-            places=len(tags.places),
-            outlets=len(tags.outlets),
-            officials=len(tags.officials),
-            topics=len(tags.topics),
-        ):
-            outlet_id, outlet_name = tags.outlets[item.outlet]
+        for item, article in corpus_articles(count, tags):
             first_place = tags.places[item.places[0]]
             sqlite_rows.append(
                 (
@@ -125,7 +144,7 @@ def load(count: int, sqlite_path: Path) -> dict:
                     item.slug,
                     item.headline,
                     item.body,
-                    outlet_name,
+                    tags.outlets[item.outlet][1],
                     first_place[1],
                     first_place[2],
                     item.published.iso(),
@@ -133,17 +152,6 @@ def load(count: int, sqlite_path: Path) -> dict:
             )
             if len(sqlite_rows) >= 5000:
                 flush_sqlite()
-            article = NewArticle(
-                headline=item.headline,
-                slug=item.slug,
-                raw_text=f"{item.headline}\n\n{item.body}",
-                body=item.body,
-                published=item.published,
-                outlet_id=outlet_id,
-                jurisdiction_ids=[tags.places[i][0] for i in item.places],
-                official_ids=[tags.officials[i] for i in item.officials],
-                topic_ids=[tags.topics[i] for i in item.topics],
-            )
             producing += time.perf_counter() - started
             yield article
             started = time.perf_counter()
@@ -154,8 +162,8 @@ def load(count: int, sqlite_path: Path) -> dict:
 
     started = time.perf_counter()
     loaded = bulk_load_articles(rows())
-    flush_sqlite()
     seconds = time.perf_counter() - started
+    flush_sqlite()
     loading = seconds - producing
     lite.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
     lite.commit()
