@@ -4,8 +4,14 @@ Saving articles one by one costs a round trip per row and per tag; a large deliv
 benchmark corpus) goes in batches instead: ids are reserved from the sequence up front, then
 the articles and their tag links are streamed with COPY. Rows are trusted to be ready (body
 cleaned, slug unique); the database still enforces every constraint.
+
+Where the time goes (bench/README.md): the server process computes each article's search
+vector from its headline and body, which is CPU work in one process per connection. So the
+batches go out over two connections at once, one server process per core.
 """
 
+import queue
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -35,6 +41,12 @@ ARTICLE_COLUMNS = [
     "created_at",
     "updated_at",
 ]
+LINKS = {
+    "jurisdiction_ids": (Article.jurisdictions.through, "jurisdiction_id"),
+    "official_ids": (Article.officials.through, "official_id"),
+    "topic_ids": (Article.topics.through, "topic_id"),
+}
+WORKERS = 2  # connections loading at once; the vectors are computed by their server processes
 
 
 @dataclass
@@ -52,19 +64,167 @@ class NewArticle:
     topic_ids: list[int] = field(default_factory=list)
 
 
-def _batches(rows: Iterable[NewArticle], size: int) -> Iterator[list[NewArticle]]:
+@dataclass
+class Batch:
+    number: int  # counted from 0
+    start: int  # index of its first row in the input
+    rows: list[NewArticle]
+    ids: list[int] = field(default_factory=list)
+
+    def describe(self) -> str:
+        return (
+            f"batch {self.number} (rows {self.start}–{self.start + len(self.rows) - 1}, "
+            f"slugs {self.rows[0].slug} … {self.rows[-1].slug})"
+        )
+
+
+class BulkLoadError(Exception):
+    """A batch failed and was rolled back; says which, why, and which rows are in the database.
+
+    ``committed`` lists the ranges of input rows that were loaded (each batch is its own
+    transaction, and with two connections a later batch can commit before an earlier one
+    fails); no other row was loaded. The database's error is the ``__cause__``.
+    """
+
+    def __init__(self, failures: list[tuple[Batch, Exception]], committed: list[range]):
+        self.failures = failures
+        self.committed = committed
+        self.loaded = sum(len(span) for span in committed)
+        batch, error = failures[0]
+        others = "".join(f"\n{b.describe()} failed too: {e}" for b, e in failures[1:])
+        super().__init__(
+            f"{batch.describe()} failed and was rolled back: {error}{others}\n{_loaded(committed)}"
+        )
+
+
+def _loaded(spans: list[range]) -> str:
+    rows = ", ".join(f"{span.start}–{span.stop - 1}" for span in spans) or "none"
+    count = sum(len(span) for span in spans)
+    return f"Rows loaded: {rows} ({count:,} articles); no other row was loaded."
+
+
+def bulk_load_articles(
+    rows: Iterable[NewArticle],
+    batch_size: int = 2000,
+    *,
+    workers: int | None = None,
+) -> int:
+    """Insert the articles and their tag links; one transaction per batch. Returns the count.
+
+    ``workers`` connections load batches at once (default ``WORKERS``). Inside the caller's
+    transaction the load runs on the caller's connection alone (other connections could not
+    see the caller's uncommitted rows). A failed batch raises ``BulkLoadError``.
+    """
+    in_transaction = connection.in_atomic_block or not connection.get_autocommit()
+    if in_transaction and (workers or 1) > 1:
+        raise ValueError(
+            "Inside a transaction the load runs on its connection alone: "
+            "other connections cannot see the transaction's rows."
+        )
+    if workers is None:
+        workers = 1 if in_transaction else WORKERS
+    return _load(_numbered_batches(rows, batch_size), workers)
+
+
+def _numbered_batches(rows: Iterable[NewArticle], size: int) -> Iterator[Batch]:
     iterator = iter(rows)
-    while batch := list(islice(iterator, size)):
-        yield batch
+    number = start = 0
+    while chunk := list(islice(iterator, size)):
+        yield Batch(number, start, chunk)
+        number, start = number + 1, start + len(chunk)
 
 
-def _reserve_ids(cursor, count: int) -> list[int]:
-    table = Article._meta.db_table
-    cursor.execute(
-        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-        [table, count],
-    )
-    return [row[0] for row in cursor.fetchall()]
+class _Progress:
+    """What the batches did, written from every loading thread."""
+
+    def __init__(self):
+        self.committed: list[range] = []
+        self.failures: list[tuple[Batch, Exception]] = []
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+
+    def run(self, batch: Batch) -> None:
+        try:
+            with transaction.atomic():
+                _copy_batch(batch)
+        except Exception as error:
+            with self.lock:
+                self.failures.append((batch, error))
+            self.stop.set()
+        else:
+            with self.lock:
+                self.committed.append(range(batch.start, batch.start + len(batch.rows)))
+
+    def result(self) -> int:
+        spans = _merged(self.committed)
+        if self.failures:
+            failures = sorted(self.failures, key=lambda failure: failure[0].number)
+            raise BulkLoadError(failures, spans) from failures[0][1]
+        return sum(len(span) for span in spans)
+
+
+def _load(batches: Iterator[Batch], workers: int) -> int:
+    """Run the batches on ``workers`` connections; the ids are reserved here, in input order."""
+    progress = _Progress()
+    jobs: queue.Queue[Batch | None] = queue.Queue(maxsize=workers)
+    threads = [
+        threading.Thread(target=_work, args=(jobs, progress), name=f"bulk-load-{n}")
+        for n in range(workers if workers > 1 else 0)
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        for batch in batches:
+            if progress.stop.is_set():
+                break
+            batch.ids = _reserve_ids(len(batch.rows))
+            if threads:
+                jobs.put(batch)
+            else:
+                progress.run(batch)
+    except BaseException as error:  # from the rows' iterator, or an interrupt
+        _finish(jobs, threads)  # the batches already handed over are loaded
+        failed = "".join(f"\n{b.describe()} failed: {e}" for b, e in progress.failures)
+        error.add_note(f"The bulk load stopped.{failed}\n{_loaded(_merged(progress.committed))}")
+        raise
+    _finish(jobs, threads)
+    return progress.result()
+
+
+def _work(jobs: queue.Queue, progress: _Progress) -> None:
+    try:
+        while (batch := jobs.get()) is not None:
+            if not progress.stop.is_set():
+                progress.run(batch)
+    finally:
+        connection.close()  # this thread's own connection
+
+
+def _finish(jobs: queue.Queue, threads: list[threading.Thread]) -> None:
+    """Let the workers end once they have drained the queue (skipping batches after a stop)."""
+    for _ in threads:
+        jobs.put(None)
+    for thread in threads:
+        thread.join()
+
+
+def _merged(spans: list[range]) -> list[range]:
+    merged: list[range] = []
+    for span in sorted(spans, key=lambda span: span.start):
+        if merged and merged[-1].stop == span.start:
+            merged[-1] = range(merged[-1].start, span.stop)
+        else:
+            merged.append(span)
+    return merged
+
+
+def _reserve_ids(count: int) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [Article._meta.db_table, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _copy(cursor, table: str, columns: list[str], records: Iterable[tuple]) -> None:
@@ -74,56 +234,45 @@ def _copy(cursor, table: str, columns: list[str], records: Iterable[tuple]) -> N
             copy.write_row(record)
 
 
-def bulk_load_articles(rows: Iterable[NewArticle], batch_size: int = 2000) -> int:
-    """Insert the articles and their tag links; one transaction per batch. Returns the count."""
-    loaded = 0
-    links = {
-        "jurisdiction_ids": (Article.jurisdictions.through, "jurisdiction_id"),
-        "official_ids": (Article.officials.through, "official_id"),
-        "topic_ids": (Article.topics.through, "topic_id"),
-    }
-    for batch in _batches(rows, batch_size):
-        now = timezone.now()
-        with transaction.atomic(), connection.cursor() as django_cursor:
-            cursor = django_cursor.cursor  # the psycopg cursor, for COPY
-            ids = _reserve_ids(cursor, len(batch))
+def _copy_batch(batch: Batch) -> None:
+    now = timezone.now()
+    with connection.cursor() as django_cursor:
+        cursor = django_cursor.cursor  # the psycopg cursor, for COPY
+        _copy(
+            cursor,
+            Article._meta.db_table,
+            ARTICLE_COLUMNS,
+            (
+                (
+                    pk,
+                    a.headline,
+                    a.slug,
+                    a.raw_text,
+                    a.body,
+                    a.byline,
+                    a.published.start if a.published else None,
+                    a.published.precision.value if a.published else "",
+                    False,
+                    False,
+                    False,
+                    a.source_url,
+                    a.outlet_id,
+                    "",
+                    raw_text_sha256(a.raw_text),
+                    now,
+                    now,
+                )
+                for pk, a in zip(batch.ids, batch.rows, strict=True)
+            ),
+        )
+        for attribute, (through, target) in LINKS.items():
             _copy(
                 cursor,
-                Article._meta.db_table,
-                ARTICLE_COLUMNS,
+                through._meta.db_table,
+                ["article_id", target],
                 (
-                    (
-                        pk,
-                        a.headline,
-                        a.slug,
-                        a.raw_text,
-                        a.body,
-                        a.byline,
-                        a.published.start if a.published else None,
-                        a.published.precision.value if a.published else "",
-                        False,
-                        False,
-                        False,
-                        a.source_url,
-                        a.outlet_id,
-                        "",
-                        raw_text_sha256(a.raw_text),
-                        now,
-                        now,
-                    )
-                    for pk, a in zip(ids, batch, strict=True)
+                    (pk, tag_id)
+                    for pk, a in zip(batch.ids, batch.rows, strict=True)
+                    for tag_id in getattr(a, attribute)
                 ),
             )
-            for attribute, (through, target) in links.items():
-                _copy(
-                    cursor,
-                    through._meta.db_table,
-                    ["article_id", target],
-                    (
-                        (pk, tag_id)
-                        for pk, a in zip(ids, batch, strict=True)
-                        for tag_id in getattr(a, attribute)
-                    ),
-                )
-        loaded += len(batch)
-    return loaded

@@ -47,7 +47,9 @@ def fresh_database() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=20_000)
+    parser.add_argument("--workers", type=int, help="connections loading at once")
     args = parser.parse_args()
+    options = {"workers": args.workers} if args.workers else {}
 
     database_url = fresh_database()
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "benchmark-only"}
@@ -71,7 +73,7 @@ def main() -> int:
 
     load_average = os.getloadavg()[0]  # other work on the machine shows up in the rate
     started = time.perf_counter()
-    loaded = bulk_load_articles(rows)
+    loaded = bulk_load_articles(rows, **options)
     loading = time.perf_counter() - started
 
     with connection.cursor() as cursor:
@@ -85,10 +87,12 @@ def main() -> int:
     links = sum(
         field.remote_field.through.objects.count() for field in Article._meta.local_many_to_many
     )
+    settings = ", ".join(f"{name}={value}" for name, value in options.items()) or "defaults"
     print(
-        f"{version}: {loaded:,} articles and {links:,} tag links loaded in {loading:.1f} s "
-        f"= {loaded / loading:,.0f} articles/s (generated beforehand in {generating:.1f} s; "
-        f"load average {load_average:.1f} at the start); indexes: {', '.join(indexes)}"
+        f"{version}, {settings}: {loaded:,} articles and {links:,} tag links loaded in "
+        f"{loading:.1f} s = {loaded / loading:,.0f} articles/s (generated beforehand in "
+        f"{generating:.1f} s; load average {load_average:.1f} at the start); "
+        f"indexes: {', '.join(indexes)}"
     )
     return 0
 
