@@ -7,7 +7,10 @@ cleaned, slug unique); the database still enforces every constraint.
 
 Where the time goes (bench/README.md): the server process computes each article's search
 vector from its headline and body, which is CPU work in one process per connection. So the
-batches go out over two connections at once, one server process per core.
+batches go out over two connections at once, one server process per core. A large load also
+drops the search index first and builds it once at the end, which costs less than keeping it
+up to date row by row; the index is rebuilt whatever happens, and a later load puts it back if
+the process died before it could.
 """
 
 import queue
@@ -47,6 +50,8 @@ LINKS = {
     "topic_ids": (Article.topics.through, "topic_id"),
 }
 WORKERS = 2  # connections loading at once; the vectors are computed by their server processes
+LARGE_LOAD = 10_000  # rows from which dropping and rebuilding the search index pays
+REBUILT_INDEXES = ("article_search_vector",)
 
 
 @dataclass
@@ -108,22 +113,84 @@ def bulk_load_articles(
     batch_size: int = 2000,
     *,
     workers: int | None = None,
+    rebuild_indexes: bool | None = None,
 ) -> int:
     """Insert the articles and their tag links; one transaction per batch. Returns the count.
 
-    ``workers`` connections load batches at once (default ``WORKERS``). Inside the caller's
-    transaction the load runs on the caller's connection alone (other connections could not
-    see the caller's uncommitted rows). A failed batch raises ``BulkLoadError``.
+    ``workers`` connections load batches at once (default ``WORKERS``). ``rebuild_indexes``
+    drops the search index for the load and builds it again after; by default it does so when
+    ``rows`` has a length of at least ``LARGE_LOAD``. Meanwhile searches scan the table, so keep
+    it for loads into an archive nobody is searching. Inside the caller's transaction the load
+    runs on the caller's connection with the indexes in place (other connections could not see
+    the caller's uncommitted rows). A failed batch raises ``BulkLoadError``.
     """
     in_transaction = connection.in_atomic_block or not connection.get_autocommit()
-    if in_transaction and (workers or 1) > 1:
+    if in_transaction and ((workers or 1) > 1 or rebuild_indexes):
         raise ValueError(
-            "Inside a transaction the load runs on its connection alone: "
-            "other connections cannot see the transaction's rows."
+            "Inside a transaction the load runs on its connection alone with the indexes kept: "
+            "other connections cannot see the transaction's rows, and a dropped index would "
+            "lock the table until the transaction ends."
         )
     if workers is None:
         workers = 1 if in_transaction else WORKERS
-    return _load(_numbered_batches(rows, batch_size), workers)
+    if rebuild_indexes is None:
+        rebuild_indexes = not in_transaction and _length(rows) >= LARGE_LOAD
+
+    batches = _numbered_batches(rows, batch_size)
+    if not rebuild_indexes:
+        if not in_transaction:
+            restore_indexes()
+        return _load(batches, workers)
+    _drop_indexes()
+    try:
+        return _load(batches, workers)
+    finally:
+        restore_indexes()
+
+
+def _length(rows: Iterable) -> int:
+    try:
+        return len(rows)
+    except TypeError:
+        return 0
+
+
+def restore_indexes() -> list[str]:
+    """Build whichever of the indexes a bulk load drops is missing; returns their names.
+
+    Runs after every large load, failed or not, and before every load outside a transaction,
+    so an index lost with a killed process comes back with the next load.
+    """
+    missing = [index for index in _rebuilt_indexes() if not _index_exists(index.name)]
+    for index in missing:
+        try:
+            with connection.schema_editor() as editor:
+                editor.add_index(Article, index)
+        except Exception as error:
+            error.add_note(
+                f"The index {index.name} on {Article._meta.db_table} is missing and could not be "
+                "built; searches scan the whole table until archive.bulk.restore_indexes() "
+                "succeeds (the next bulk load calls it)."
+            )
+            raise
+    return [index.name for index in missing]
+
+
+def _rebuilt_indexes() -> list:
+    return [index for index in Article._meta.indexes if index.name in REBUILT_INDEXES]
+
+
+def _index_exists(name: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [connection.ops.quote_name(name)])
+        return cursor.fetchone()[0]
+
+
+def _drop_indexes() -> None:
+    with connection.schema_editor() as editor:
+        for index in _rebuilt_indexes():
+            if _index_exists(index.name):
+                editor.remove_index(Article, index)
 
 
 def _numbered_batches(rows: Iterable[NewArticle], size: int) -> Iterator[Batch]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from archive.bulk import NewArticle, bulk_load_articles
+from archive.bulk import LARGE_LOAD, NewArticle, bulk_load_articles
 from archive.models import Jurisdiction, JurisdictionKind, Official, Outlet, Topic
 from bench.corpus import CorpusArticle, generate
 
@@ -166,7 +166,8 @@ def load(count: int, sqlite_path: Path) -> dict:
         sqlite_rows.clear()
 
     started = time.perf_counter()
-    loaded = bulk_load_articles(rows())
+    # The generator has no length to tell the loader this is a large load.
+    loaded = bulk_load_articles(rows(), rebuild_indexes=count >= LARGE_LOAD)
     seconds = time.perf_counter() - started
     flush_sqlite()
     lite.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")

@@ -48,8 +48,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=20_000)
     parser.add_argument("--workers", type=int, help="connections loading at once")
+    parser.add_argument(
+        "--keep-indexes", action="store_true", help="keep the search index up to date row by row"
+    )
     args = parser.parse_args()
     options = {"workers": args.workers} if args.workers else {}
+    if args.keep_indexes:
+        options["rebuild_indexes"] = False
 
     database_url = fresh_database()
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "benchmark-only"}

@@ -3,9 +3,10 @@
 import re
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
-from archive.bulk import BulkLoadError, NewArticle, bulk_load_articles
+import archive.bulk
+from archive.bulk import BulkLoadError, NewArticle, bulk_load_articles, restore_indexes
 from archive.dates import PartialDate
 from archive.models import Article, Jurisdiction, Official, Outlet, Topic
 from bench.corpus import generate
@@ -58,6 +59,8 @@ def test_the_corpus_is_deterministic_with_the_promised_term_shares():
 def test_inside_a_transaction_the_load_stays_on_its_connection():
     with pytest.raises(ValueError, match="Inside a transaction"):
         bulk_load_articles(_tagged_rows(3), workers=2)
+    with pytest.raises(ValueError, match="Inside a transaction"):
+        bulk_load_articles(_tagged_rows(3), rebuild_indexes=True)
 
 
 def test_a_failed_batch_inside_a_transaction_is_reported_and_rolled_back_alone():
@@ -95,7 +98,7 @@ def test_a_failed_parallel_load_says_which_batch_failed_and_what_is_loaded():
     rows = _tagged_rows(60)
     rows[33].outlet_id = 999_999_999  # checked when batch 3 commits
     with pytest.raises(BulkLoadError) as failure:
-        bulk_load_articles(rows, batch_size=10, workers=2)
+        bulk_load_articles(rows, batch_size=10, workers=2, rebuild_indexes=True)
 
     error = failure.value
     assert str(error).startswith("batch 3 (rows 30–39, slugs loaded-story-30 … loaded-story-39)")
@@ -109,6 +112,7 @@ def test_a_failed_parallel_load_says_which_batch_failed_and_what_is_loaded():
     assert set(loaded.values_list("slug", flat=True)) == {rows[n].slug for n in loaded_rows}
     assert loaded.count() == error.loaded
     assert Article.jurisdictions.through.objects.filter(article__in=loaded).count() == error.loaded
+    assert _index_exists("article_search_vector")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -118,10 +122,58 @@ def test_when_the_rows_fail_midway_the_error_says_what_is_loaded():
         raise RuntimeError("the feed broke")
 
     with pytest.raises(RuntimeError, match="the feed broke") as failure:
-        bulk_load_articles(rows(), batch_size=10, workers=2)
+        bulk_load_articles(rows(), batch_size=10, workers=2, rebuild_indexes=True)
 
     assert "Rows loaded: 0–19 (20 articles)" in " ".join(failure.value.__notes__)
     assert Article.objects.filter(slug__startswith="loaded-story-").count() == 20
+    assert _index_exists("article_search_vector")
+
+
+class _Watched:
+    """Rows that note, a few rows in, whether the search index is there."""
+
+    def __init__(self, rows: list[NewArticle]):
+        self.rows = rows
+        self.index_during_load: list[bool] = []
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self):
+        for n, row in enumerate(self.rows):
+            if n == 15:
+                self.index_during_load.append(_index_exists("article_search_vector"))
+            yield row
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_load_drops_the_search_index_and_builds_it_again(monkeypatch):
+    monkeypatch.setattr(archive.bulk, "LARGE_LOAD", 20)
+    small, large = _Watched(_tagged_rows(19)), _Watched(_tagged_rows(40)[19:])
+
+    assert bulk_load_articles(small, batch_size=10) == 19
+    assert bulk_load_articles(large, batch_size=10) == 21
+
+    assert small.index_during_load == [True]
+    assert large.index_during_load == [False]
+    assert _index_exists("article_search_vector")
+    assert Article.objects.search("wombat").filter(slug__startswith="loaded-story-").count() == 40
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_index_lost_with_an_interrupted_load_comes_back_with_the_next_load():
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX article_search_vector")
+
+    assert bulk_load_articles(_tagged_rows(3)) == 3
+    assert _index_exists("article_search_vector")
+    assert restore_indexes() == []
+
+
+def _index_exists(name: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
+        return cursor.fetchone()[0]
 
 
 @transaction.atomic
