@@ -3,10 +3,12 @@
 import re
 
 import pytest
+from django.db import connection, transaction
 
-from archive.bulk import NewArticle, bulk_load_articles
+import archive.bulk
+from archive.bulk import BulkLoadError, NewArticle, bulk_load_articles, restore_indexes
 from archive.dates import PartialDate
-from archive.models import Article, Jurisdiction, Outlet, Topic
+from archive.models import Article, Jurisdiction, Official, Outlet, Topic
 from bench.corpus import generate
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +80,153 @@ def test_bulk_loaded_rows_carry_their_tag_ids_as_the_triggers_would():
     loaded.jurisdictions.add(county)
     loaded.refresh_from_db()
     assert loaded.place_ids == sorted([county.pk, county.parent_id])
+
+
+def test_inside_a_transaction_the_load_stays_on_its_connection():
+    with pytest.raises(ValueError, match="Inside a transaction"):
+        bulk_load_articles(_tagged_rows(3), workers=2)
+    with pytest.raises(ValueError, match="Inside a transaction"):
+        bulk_load_articles(_tagged_rows(3), rebuild_indexes=True)
+
+
+def test_a_failed_batch_inside_a_transaction_is_reported_and_rolled_back_alone():
+    rows = _tagged_rows(12)
+    rows[7].slug = rows[2].slug
+    with pytest.raises(BulkLoadError) as failure:
+        bulk_load_articles(rows, batch_size=5)
+
+    error = failure.value
+    assert str(error).startswith("batch 1 (rows 5–9, slugs loaded-story-5 … loaded-story-9)")
+    assert "archive_article_slug_key" in str(error)
+    assert error.committed == [range(0, 5)]
+    assert error.loaded == 5
+    assert Article.objects.filter(slug__startswith="loaded-story-").count() == 5
+
+
+# Loading on several connections needs committed data: these tests commit, and Django empties
+# the tables after each (they run after the others, which keep the seed archive).
+@pytest.mark.django_db(transaction=True)
+def test_a_parallel_load_has_every_row_and_link_in_input_order():
+    rows = _tagged_rows(45)
+    assert bulk_load_articles(rows, batch_size=10, workers=2) == 45
+
+    loaded = Article.objects.filter(slug__startswith="loaded-story-")
+    # The ids are reserved in input order, whichever connection copied the batch.
+    assert list(loaded.order_by("pk").values_list("slug", flat=True)) == [r.slug for r in rows]
+    for field in ("jurisdictions", "officials", "topics"):
+        through = getattr(Article, field).through
+        assert through.objects.filter(article__in=loaded).count() == 45
+    assert Article.objects.search("wombat").filter(slug__startswith="loaded-story-").count() == 45
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_parallel_load_says_which_batch_failed_and_what_is_loaded():
+    rows = _tagged_rows(60)
+    rows[33].outlet_id = 999_999_999  # checked when batch 3 commits
+    with pytest.raises(BulkLoadError) as failure:
+        bulk_load_articles(rows, batch_size=10, workers=2, rebuild_indexes=True)
+
+    error = failure.value
+    assert str(error).startswith("batch 3 (rows 30–39, slugs loaded-story-30 … loaded-story-39)")
+    assert "outlet_id" in str(error)
+    assert error.failures[0][0].number == 3
+    loaded_rows = {n for span in error.committed for n in span}
+    # Batches handed out before the failing one finish; later ones may or may not have.
+    assert set(range(30)) <= loaded_rows
+    assert not loaded_rows & set(range(30, 40))
+    loaded = Article.objects.filter(slug__startswith="loaded-story-")
+    assert set(loaded.values_list("slug", flat=True)) == {rows[n].slug for n in loaded_rows}
+    assert loaded.count() == error.loaded
+    assert Article.jurisdictions.through.objects.filter(article__in=loaded).count() == error.loaded
+    assert _index_exists("article_search_vector")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_the_rows_fail_midway_the_error_says_what_is_loaded():
+    def rows():
+        yield from _tagged_rows(25)
+        raise RuntimeError("the feed broke")
+
+    with pytest.raises(RuntimeError, match="the feed broke") as failure:
+        bulk_load_articles(rows(), batch_size=10, workers=2, rebuild_indexes=True)
+
+    assert "Rows loaded: 0–19 (20 articles)" in " ".join(failure.value.__notes__)
+    assert Article.objects.filter(slug__startswith="loaded-story-").count() == 20
+    assert _index_exists("article_search_vector")
+
+
+class _Watched:
+    """Rows that note, a few rows in, whether the search index is there."""
+
+    def __init__(self, rows: list[NewArticle]):
+        self.rows = rows
+        self.index_during_load: list[bool] = []
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self):
+        for n, row in enumerate(self.rows):
+            if n == 15:
+                self.index_during_load.append(_index_exists("article_search_vector"))
+            yield row
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_load_drops_the_search_index_and_builds_it_again(monkeypatch):
+    monkeypatch.setattr(archive.bulk, "LARGE_LOAD", 20)
+    small, large = _Watched(_tagged_rows(19)), _Watched(_tagged_rows(40)[19:])
+
+    assert bulk_load_articles(small, batch_size=10) == 19
+    assert bulk_load_articles(large, batch_size=10) == 21
+
+    assert small.index_during_load == [True]
+    assert large.index_during_load == [False]
+    assert _index_exists("article_search_vector")
+    assert Article.objects.search("wombat").filter(slug__startswith="loaded-story-").count() == 40
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_index_lost_with_an_interrupted_load_comes_back_with_the_next_load():
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX article_search_vector")
+
+    assert bulk_load_articles(_tagged_rows(3)) == 3
+    assert _index_exists("article_search_vector")
+    assert restore_indexes() == []
+
+
+def _index_exists(name: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
+        return cursor.fetchone()[0]
+
+
+@transaction.atomic
+def _tagged_rows(count: int) -> list[NewArticle]:
+    """Rows with a place, an official and a topic each, on tags of their own."""
+    state, _ = Jurisdiction.objects.get_or_create(
+        slug="bulk-test-state",
+        defaults={"name": "Bulk Test State", "kind": "state", "postal_code": "QQ"},
+    )
+    outlet, _ = Outlet.objects.get_or_create(
+        slug="bulk-test-outlet", defaults={"name": "Bulk Outlet"}
+    )
+    topic, _ = Topic.objects.get_or_create(slug="bulk-test-topic", defaults={"name": "Bulk topic"})
+    official, _ = Official.objects.get_or_create(
+        slug="bulk-test-official", defaults={"name": "Bulk Official", "role": "Sheriff"}
+    )
+    return [
+        NewArticle(
+            headline=f"Loaded story {n} about wombats",
+            slug=f"loaded-story-{n}",
+            raw_text=f"Loaded story {n}\n\nWombats held on detainers, take {n}.",
+            body=f"Wombats held on detainers, take {n}.",
+            published=PartialDate.parse("2024"),
+            outlet_id=outlet.pk,
+            jurisdiction_ids=[state.pk],
+            official_ids=[official.pk],
+            topic_ids=[topic.pk],
+        )
+        for n in range(count)
+    ]
