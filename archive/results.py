@@ -130,7 +130,9 @@ def queryset_without(filterset, name: str | None) -> QuerySet:
     return articles.order_by()
 
 
-def _counts_sql(articles: QuerySet, facets: tuple[str, ...], *, limit: int | None):
+def _counts_sql(
+    articles: QuerySet, facets: tuple[str, ...], *, limit: int | None
+) -> tuple[str, list]:
     """One statement: the articles' total, then each facet's busiest values. With a limit,
     at most ``limit`` articles are read, and the facets only counted when all of them were."""
     columns = ("pk", "outlet_id", "place_ids", "official_ids", "topic_ids")
