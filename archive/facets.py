@@ -1,9 +1,11 @@
-"""Facet counts beside a list of articles.
+"""Facets beside a list of articles: their values as links that toggle them, the filters in
+force as removable chips, and articles per place for the place pages and the map.
 
-Each facet is counted over the list as filtered by everything *except* that facet's own
-parameter, so the values of a facet read like check boxes: picking another outlet widens the
-list to either outlet (CONTRACT.md: repeated slugs mean OR), and the count beside a value is
-what the list holds once that value alone is chosen in its facet.
+The counts come from archive/results.py. Each facet is counted over the list as filtered by
+everything *except* that facet's own parameter, so the values of a facet read like check
+boxes: picking another outlet widens the list to either outlet (CONTRACT.md: repeated slugs
+mean OR), and the count beside a value is what the list holds once that value alone is chosen
+in its facet.
 
 A place counts every article tagged with it or with any place inside it: the number beside
 Maryland is what ``?jurisdiction=maryland`` returns.
@@ -46,9 +48,7 @@ def archive_place_counts() -> list[PlaceCount]:
     return cached("place-counts", lambda: place_counts(Article.objects.all()))
 
 
-def place_counts(
-    articles: QuerySet, *, exclude_kinds: tuple[str, ...] = (), limit: int | None = None
-) -> list[PlaceCount]:
+def place_counts(articles: QuerySet) -> list[PlaceCount]:
     """Distinct articles per place, each article counted for its places and those above them.
 
     One grouped query over the articles' own ``place_ids`` (tagged places, their parents and
@@ -64,13 +64,9 @@ def place_counts(
             GROUP BY place_id
         ) c
         JOIN {place_table} p ON p.id = c.place_id
-        WHERE NOT (p.kind = ANY(%s))
         ORDER BY c.n DESC, p.name
     """
-    params = [*article_params, list(exclude_kinds)]
-    if limit is not None:
-        sql += " LIMIT %s"
-        params.append(limit)
+    params = list(article_params)
     # The database the queryset reads from: a replica when the request may use one.
     with connections[articles.db].cursor() as cursor:
         cursor.execute(sql, params)
