@@ -230,3 +230,38 @@ def _tagged_rows(count: int) -> list[NewArticle]:
         )
         for n in range(count)
     ]
+
+
+def _article_updates() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'archive_article'"
+        )
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def test_loaded_rows_are_not_rewritten_by_the_link_triggers():
+    # Each kind of link refreshes only its own ids: rows that arrive with the right arrays are
+    # left alone (a rewrite would redo the row's index entries, search vector included).
+    county = Jurisdiction.objects.get(slug="baltimore-county-md")
+    official = Official.objects.first()
+    topic = Topic.objects.get(slug="ice-detainers")
+    before = _article_updates()
+    bulk_load_articles(
+        [
+            NewArticle(
+                headline=f"Rewrite check {n}",
+                slug=f"rewrite-check-{n}",
+                raw_text=f"Rewrite check {n}\n\nText.",
+                body="Text.",
+                jurisdiction_ids=[county.pk],
+                official_ids=[official.pk],
+                topic_ids=[topic.pk],
+            )
+            for n in range(3)
+        ]
+    )
+    assert _article_updates() == before
+    loaded = Article.objects.get(slug="rewrite-check-1")
+    assert loaded.official_ids == [official.pk] and loaded.topic_ids == [topic.pk]
