@@ -76,27 +76,28 @@ OUTLETS, OFFICIALS, TOPICS = (model._meta.db_table for model in (Outlet, Officia
 # Each facet's busiest values among the articles in ``m``, one fragment per
 # facet, so that any set of facets over the same articles is one UNION ALL statement. Each
 # fragment runs only when ``{gate}`` holds: past EXACT_LIMIT matches the statement is only a
-# count. The two place facets share one pass over the tag links (``places``).
+# count. The two place facets share one pass over the articles' place ids (``places``).
+
+
+def _unnested_facet_sql(facet: str, table: str) -> str:
+    """A facet counted from the matching articles' own ``<facet>_ids`` array."""
+    return f"""
+        SELECT '{facet}', t.slug, t.name, '', c.n
+        FROM (
+            SELECT tag_id, COUNT(*) AS n FROM m, unnest(m.{facet}_ids) AS tag_id
+            WHERE {{gate}} GROUP BY tag_id
+        ) c JOIN {table} t ON t.id = c.tag_id
+        ORDER BY c.n DESC, t.name LIMIT {FACET_LIMIT}"""
+
+
 FACET_SQL = {
     "outlet": f"""
         SELECT 'outlet', o.slug, o.name, '', COUNT(*) AS n
         FROM m JOIN {OUTLETS} o ON o.id = m.outlet_id
         WHERE {{gate}}
         GROUP BY o.id ORDER BY n DESC, o.name LIMIT {FACET_LIMIT}""",
-    "official": f"""
-        SELECT 'official', t.slug, t.name, '', c.n
-        FROM (
-            SELECT official_id, COUNT(*) AS n FROM m, unnest(m.official_ids) AS official_id
-            WHERE {{gate}} GROUP BY official_id
-        ) c JOIN {OFFICIALS} t ON t.id = c.official_id
-        ORDER BY c.n DESC, t.name LIMIT {FACET_LIMIT}""",
-    "topic": f"""
-        SELECT 'topic', t.slug, t.name, '', c.n
-        FROM (
-            SELECT topic_id, COUNT(*) AS n FROM m, unnest(m.topic_ids) AS topic_id
-            WHERE {{gate}} GROUP BY topic_id
-        ) c JOIN {TOPICS} t ON t.id = c.topic_id
-        ORDER BY c.n DESC, t.name LIMIT {FACET_LIMIT}""",
+    "official": _unnested_facet_sql("official", OFFICIALS),
+    "topic": _unnested_facet_sql("topic", TOPICS),
     "state": f"""
         SELECT 'state', p.postal_code, p.name, '', c.n
         FROM places c JOIN {PLACES} p ON p.id = c.place_id

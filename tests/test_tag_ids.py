@@ -18,15 +18,19 @@ def ids_of(article: Article) -> tuple[list[int], list[int], list[int]]:
     return article.place_ids, article.official_ids, article.topic_ids
 
 
-def test_a_city_brings_its_county_and_state():
-    county = place("baltimore-county-md")
-    city = Jurisdiction.objects.create(
-        name="Towson",
-        slug="towson-md",
+def city_in(county: Jurisdiction, name: str) -> Jurisdiction:
+    return Jurisdiction.objects.create(
+        name=name,
+        slug=f"{name.lower()}-{county.postal_code.lower()}",
         kind=JurisdictionKind.CITY,
         parent=county,
-        postal_code="MD",
+        postal_code=county.postal_code,
     )
+
+
+def test_a_city_brings_its_county_and_state():
+    county = place("baltimore-county-md")
+    city = city_in(county, "Towson")
     article = make_article(jurisdictions=[city])
     assert ids_of(article)[0] == sorted([city.pk, county.pk, county.parent_id])
 
@@ -43,14 +47,7 @@ def test_links_added_and_removed_through_the_orm_are_followed():
 
 
 def test_a_place_moved_to_another_parent_moves_its_articles():
-    county = place("wake-county-nc")
-    city = Jurisdiction.objects.create(
-        name="Testville",
-        slug="testville-nc",
-        kind=JurisdictionKind.CITY,
-        parent=county,
-        postal_code="NC",
-    )
+    city = city_in(place("wake-county-nc"), "Testville")
     article = make_article(jurisdictions=[city])
     other = place("durham-county-nc")
     city.parent = other
