@@ -39,6 +39,7 @@ for _model, _options in [
             "exclude": [
                 "search_vector",
                 "headline_vector",
+                "word_pairs",
                 "published_until",
                 "place_ids",
                 "official_ids",

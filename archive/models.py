@@ -32,6 +32,7 @@ from django.utils.text import slugify
 from reversion.models import Revision
 
 from archive.dates import DatePrecision, PartialDate
+from archive.phrases import WordPairs, text_match
 from archive.search import (
     MARK_START,
     MARK_STOP,
@@ -293,7 +294,7 @@ class ArticleQuerySet(models.QuerySet):
         bytes and read out of line, and a card shows none of them (``body=True`` for a feed,
         which quotes the body).
         """
-        large = ["raw_text", "search_vector", "headline_vector"]
+        large = ["raw_text", "search_vector", "headline_vector", "word_pairs"]
         large += ["place_ids", "official_ids", "topic_ids"]
         if not body:
             large.append("body")
@@ -314,7 +315,7 @@ class ArticleQuerySet(models.QuerySet):
         if query is None:
             return self
         return (
-            self.filter(search_vector=query)
+            self.filter(text_match(text, self.db))
             .alias(rank=SearchRank(F("search_vector"), query))
             .order_by("-rank", *self.newest_first_ordering())
         )
@@ -503,6 +504,13 @@ class Article(models.Model):
     headline_vector = models.GeneratedField(
         expression=headline_search_vector(), output_field=SearchVectorField(), db_persist=True
     )
+    # The pairs of adjacent words in ``search_vector``, so that a phrase is one index lookup
+    # rather than a positional check of every article holding its words (archive/phrases.py).
+    word_pairs = models.GeneratedField(
+        expression=WordPairs(article_search_vector()),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -540,6 +548,7 @@ class Article(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="article_search_vector"),
             GinIndex(fields=["headline_vector"], name="article_headline_vector"),
+            GinIndex(fields=["word_pairs"], name="article_word_pairs"),
             GinIndex(fields=["place_ids"], name="article_place_ids"),
             models.Index(
                 F("published_on").desc(nulls_last=True), F("id").desc(), name="article_newest"

@@ -1,0 +1,154 @@
+"""Phrases answered from the word-pairs index: the same articles as a positional match,
+found without reading the articles' search vectors."""
+
+import json
+import re
+
+import pytest
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+from django.db.models.functions import Length
+
+from archive.models import Article
+from archive.phrases import IndexedQuery, parse, render, rewrite, text_match
+from archive.search import SEARCH_CONFIG
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+TEXTS = [
+    ("Sheriff ends jail deal", "The county jail will stop holding people for ICE."),
+    ("County jails fill up", "Jails in the county are full; the sheriff asks for help."),
+    ("Jail county", "A story whose words come the other way round: jail county."),
+    ("The county", "Jail officials answered questions at the county jail annex."),
+    ("Anti-ICE protest at the jail", "Protesters gathered outside the county jail."),
+    ("O'Brien speaks", "Sheriff O'Brien said the county of the jail was not told."),
+    ("Long words", f"{'a' * 40}word {'b' * 40}word stood side by side."),
+    ("Repeats", "jail jail jail and county county, never the two together."),
+    ("Back\\slash", "A path like C:\\county jail and it's the county's jail too."),
+    ("Three words", "The county jail annex opened; the annex county jail did not."),
+]
+
+QUERIES = [
+    '"county jail"',
+    '"county jails"',
+    '"jail county"',
+    '"county jail" sheriff',
+    '"county jail" -sheriff',
+    '"county jail" or annex',
+    '-"county jail"',
+    '"county jail annex"',
+    '"the county jail annex"',
+    '"county of the jail"',
+    "anti-ICE",
+    "O'Brien",
+    f'"{"a" * 40}word {"b" * 40}word"',
+    '"jail jail"',
+    '"county jail" "jail annex"',
+    '"county\'s jail"',
+    '"ends jail"',  # headline
+    '"deal the"',  # across the end of the headline and the start of the body
+]
+
+
+@pytest.fixture
+def phrase_articles():
+    return [make_article(headline, body) for headline, body in TEXTS]
+
+
+def positional_matches(query: str) -> set[int]:
+    """The articles PostgreSQL's own phrase match finds, reading every vector."""
+    matched = Article.objects.filter(
+        search_vector=SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+    )
+    return set(matched.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_a_search_through_word_pairs_finds_what_positions_find(phrase_articles, query):
+    found = set(Article.objects.filter(text_match(query)).values_list("pk", flat=True))
+    assert found == positional_matches(query)
+
+
+def test_the_matches_are_the_articles_with_the_phrase_and_no_others(phrase_articles):
+    found = Article.objects.filter(text_match('"county jail"')).values_list("headline", flat=True)
+    assert set(found) == {
+        "Sheriff ends jail deal",
+        "County jails fill up",  # in the headline, "jails" stemmed
+        "The county",
+        "Anti-ICE protest at the jail",
+        "Back\\slash",
+        "Three words",
+    }
+
+
+def test_a_two_word_phrase_is_one_pair_and_no_positional_match():
+    assert rewrite("'counti' <-> 'jail'") == IndexedQuery("", ("counti jail",))
+
+
+def test_a_longer_phrase_keeps_its_positions_and_requires_its_pairs():
+    indexed = rewrite("'counti' <-> 'jail' <-> 'annex' & 'sheriff'")
+    assert indexed.pairs == ("counti jail", "jail annex")
+    assert indexed.words == "( ( 'counti' <1> 'jail' ) <1> 'annex' ) & 'sheriff'"
+
+
+@pytest.mark.parametrize(
+    "tsquery",
+    [
+        "'counti' <-> 'jail' | 'annex'",  # the phrase is not required
+        "!( 'counti' <-> 'jail' )",  # nor when excluded
+        "'counti' <3> 'jail'",  # stop words inside: not adjacent lexemes
+        "'sheriff' & 'jail'",  # no phrase at all
+        "'counti':* <-> 'jail'",  # a prefix is no whole lexeme
+    ],
+)
+def test_what_pairs_cannot_stand_for_is_left_as_it_was(tsquery):
+    assert rewrite(tsquery) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "'counti' <-> 'jail' & 'sheriff' & !'ice'",
+        "'anti-ic' <-> 'anti' <-> 'ice'",
+        "( 'a' | 'b' ) & !( 'c' <2> 'd' ) | 'e'",
+        "'it''s' <-> 'c:\\\\counti'",
+        "'x' & 'y' | 'z' & !'w'",
+    ],
+)
+def test_a_parsed_query_renders_back_to_the_same_query(text):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::tsquery::text = %s::tsquery::text", [text, render(parse(text))])
+        assert cursor.fetchone()[0]
+
+
+def test_the_pairs_of_an_article_are_its_adjacent_lexemes():
+    """Stop words leave gaps: "deal" and "county" are not neighbours, nor "jail" and "doors"."""
+    article = make_article("Jail deal", "The county jail's doors.")
+    article.refresh_from_db(fields=["word_pairs"])
+    assert re.findall(r"'([^']*)'", article.word_pairs) == ["counti jail", "jail deal"]
+
+
+def test_the_longest_pairs_kept_still_fit_in_a_vector():
+    """16,000 distinct 29-character words: their pairs (59 bytes each, the longest kept) stay
+    within the 1 MB a tsvector may hold, so the article is stored with all of them."""
+    words = [f"{i:05d}{'q' * 24}" for i in range(16_000)]
+    article = make_article("Unusual", " ".join(words))
+    pairs = Article.objects.filter(pk=article.pk).values_list(Length("word_pairs"), flat=True)
+    assert pairs.get() == len(words) - 1 + 1  # and "unusual 00000qqq…", across the headline
+
+
+def plan_of(queryset) -> str:
+    sql, params = queryset.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    return plan if isinstance(plan, str) else json.dumps(plan)
+
+
+def test_a_phrase_search_reads_the_pairs_index_and_no_search_vector(phrase_articles):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the planner's choice at scale
+    plan = plan_of(Article.objects.search('"county jail"'))
+    assert "article_word_pairs" in plan
+    assert "search_vector @@" not in plan
