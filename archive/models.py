@@ -32,7 +32,7 @@ from django.utils.text import slugify
 from reversion.models import Revision
 
 from archive.dates import DatePrecision, PartialDate
-from archive.phrases import WordPairs, text_match
+from archive.phrases import WordPairs, snippet_query, text_match
 from archive.search import (
     MARK_START,
     MARK_STOP,
@@ -367,6 +367,7 @@ class ArticleQuerySet(models.QuerySet):
         query = build_query(text)
         if query is None or not ids:
             return {}
+        query = snippet_query(text, self.db) or query
         # ts_headline parses all the text it is given: a window of the body around the first
         # place a word of the query appears costs a fraction of the whole body. A row whose
         # window holds no match (a stem spelt differently in the text) gets the whole body.

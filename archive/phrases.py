@@ -242,6 +242,28 @@ def indexed_query(text: str, database: str = "default") -> IndexedQuery | None:
     return rewrite(_parsed(database, text))
 
 
+def snippet_query(text: str, database: str = "default") -> Cast | None:
+    """The query's required parts joined by "or", as a tsquery for ts_headline.
+
+    A snippet is drawn from a window of the body around the first word of the query; for
+    "detainer sheriff" that window may hold one word and not the other, and ts_headline marks
+    nothing unless its fragment holds every required part. Joined by "or", each part is
+    marked where it stands (a phrase still as a phrase); excluded words are left out. None
+    when the query is one part already.
+    """
+    text = normalize_query_text(text)
+    if not text:
+        return None
+    try:
+        tree = parse(_parsed(database, text))
+    except UnknownForm:
+        return None
+    parts = [node for node in (_conjuncts(tree) if tree else []) if not isinstance(node, Not)]
+    if len(parts) < 2:
+        return None
+    return Cast(Value(" | ".join(render(node) for node in parts)), SearchQueryField())
+
+
 def text_match(text: str, database: str = "default") -> Q:
     """The condition an article meets when it matches a web-search query."""
     indexed = indexed_query(text, database)

@@ -93,9 +93,26 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(database_url(), conn_max_age=60, conn_health_checks=True),
-}
+
+def database_settings(url: str) -> dict:
+    """One database's settings, with parallel query off for the archive's connections.
+
+    A page runs a handful of short statements while other requests want the same cores;
+    starting parallel workers for one of them costs more than it saves, and spreads a "newest
+    twenty matches" walk over workers that each read far past their share (docs/PERFORMANCE.md).
+    DATABASE_PARALLEL_WORKERS sets another number; set empty, nothing is sent (a pooler such
+    as PgBouncer refuses the startup option: set it on the role instead).
+    """
+    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    workers = os.environ.get("DATABASE_PARALLEL_WORKERS", "0").strip()
+    if workers:
+        options = config.setdefault("OPTIONS", {})
+        setting = f"-c max_parallel_workers_per_gather={int(workers)}"
+        options["options"] = f"{options.get('options', '')} {setting}".strip()
+    return config
+
+
+DATABASES = {"default": database_settings(database_url())}
 
 # Read replicas (docs/SCALING.md): DATABASE_REPLICA_URLS, comma-separated, makes each a database
 # alias, and the public pages read from one of them while writes, the admin and everything
@@ -103,7 +120,7 @@ DATABASES = {
 DATABASE_REPLICAS = []
 for number, url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
     alias = f"replica_{number}"
-    DATABASES[alias] = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    DATABASES[alias] = database_settings(url)
     # Tests never touch a replica: its alias points at the primary's test database.
     DATABASES[alias]["TEST"] = {"MIRROR": "default"}
     DATABASE_REPLICAS.append(alias)

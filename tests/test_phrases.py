@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models.functions import Length
 
 from archive.models import Article
-from archive.phrases import IndexedQuery, parse, render, rewrite, text_match
+from archive.phrases import IndexedQuery, parse, render, rewrite, snippet_query, text_match
 from archive.search import SEARCH_CONFIG
 from tests.factories import make_article
 
@@ -152,3 +152,27 @@ def test_a_phrase_search_reads_the_pairs_index_and_no_search_vector(phrase_artic
     plan = plan_of(Article.objects.search('"county jail"'))
     assert "article_word_pairs" in plan
     assert "search_vector @@" not in plan
+
+
+def rendered(expression) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::tsquery::text", [expression.source_expressions[0].value])
+        return cursor.fetchone()[0]
+
+
+def test_a_snippet_marks_each_required_part_where_it_stands():
+    assert rendered(snippet_query('detainers "county jail" -sheriff')) == (
+        "'detain' | 'counti' <-> 'jail'"
+    )
+
+
+@pytest.mark.parametrize("text", ["sheriff", '"county jail" -sheriff', "sheriff or jail", ""])
+def test_a_query_of_one_part_is_its_own_snippet_query(text):
+    assert snippet_query(text) is None
+
+
+def test_words_far_apart_are_marked_in_the_window_around_the_first(client):
+    filler = "Nothing of note happened here today. " * 100
+    make_article("Far apart", f"The detainer arrived first. {filler} The sheriff came later.")
+    response = client.get("/articles/", {"q": "detainer sheriff"})
+    assert "<mark>detainer</mark> arrived first." in response.content.decode()

@@ -78,3 +78,21 @@ def test_forms_that_change_data_need_a_csrf_token():
     client.login(username="csrf", password="a-long-test-password-987")
     response = client.post("/admin/archive/topic/add/", {"name": "X", "slug": "x"})
     assert response.status_code == 403
+
+
+SHOW_PARALLEL_WORKERS = (
+    "from django.db import connection\n"
+    "with connection.cursor() as c:\n"
+    "    c.execute('SHOW max_parallel_workers_per_gather')\n"
+    "    print('workers', c.fetchone()[0])"
+)
+
+
+@pytest.mark.parametrize(("setting", "expected"), [(None, "0"), ("2", "2")])
+def test_parallel_query_is_off_unless_asked_for(setting, expected):
+    env = {**PRODUCTION_ENV, "DATABASE_URL": database_url()}
+    if setting is not None:
+        env["DATABASE_PARALLEL_WORKERS"] = setting
+    result = run(["manage.py", "shell", "-c", SHOW_PARALLEL_WORKERS], **env)
+    assert result.returncode == 0, result.stderr
+    assert f"workers {expected}" in result.stdout
