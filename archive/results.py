@@ -28,7 +28,7 @@ from functools import cached_property
 from django.conf import settings
 from django.contrib.postgres.search import SearchRank
 from django.db import connections, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, prefetch_related_objects
 
 from archive.caching import cached
 from archive.models import Article, Jurisdiction, Official, Outlet, Topic
@@ -349,17 +349,21 @@ class ArticleResults:
         if not isinstance(index, slice):
             raise TypeError("ArticleResults is read a page (a slice) at a time")
         start, stop = index.start or 0, index.stop
-        ids: list[int] = []
+        querysets = self.ordered()
+        # The rows come straight from the ordered querysets; what the cards show of their
+        # tags is fetched once for the page, whichever queryset each row came from.
+        lookups = querysets[0]._prefetch_related_lookups
+        rows: list[Article] = []
         skipped = 0  # rows of the earlier querysets that lie before the slice
-        for queryset in self.ordered():
-            pks = queryset.values_list("pk", flat=True)
-            wanted = stop - start - len(ids)
+        for queryset in querysets:
+            queryset = queryset.prefetch_related(None)
+            wanted = stop - start - len(rows)
             offset = max(0, start - skipped)
-            found = list(pks[offset : offset + wanted])
-            ids += found
-            if len(ids) == stop - start:
+            found = list(queryset[offset : offset + wanted])
+            rows += found
+            if len(rows) == stop - start:
                 break
             # Short of the page: this queryset has ended. Its length places the next one.
-            skipped += offset + len(found) if found or offset == 0 else pks.count()
-        rows = self.filterset.queryset.filter(pk__in=ids).in_bulk()
-        return [rows[pk] for pk in ids if pk in rows]
+            skipped += offset + len(found) if found or offset == 0 else queryset.count()
+        prefetch_related_objects(rows, *lookups)
+        return rows
