@@ -17,15 +17,16 @@ from django.db import migrations, models
 
 import archive.phrases
 
+# Each position's lexeme, read once from the vector and paired with the next position's;
+# array_to_tsvector drops the repeated pairs.
 WORD_PAIRS_FUNCTION = """
     CREATE FUNCTION archive_word_pairs(vector tsvector) RETURNS tsvector
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-        SELECT coalesce(array_to_tsvector(array_agg(DISTINCT pair)), ''::tsvector)
+        WITH word AS (SELECT lexeme, unnest(positions) AS pos FROM unnest(vector))
+        SELECT coalesce(array_to_tsvector(array_agg(pair)), ''::tsvector)
         FROM (
             SELECT a.lexeme || ' ' || b.lexeme AS pair
-            FROM (SELECT lexeme, unnest(positions) AS pos FROM unnest(vector)) a
-            JOIN (SELECT lexeme, unnest(positions) AS pos FROM unnest(vector)) b
-                ON b.pos = a.pos + 1
+            FROM word a JOIN word b ON b.pos = a.pos + 1
             WHERE b.pos < 16383
         ) pairs
         WHERE octet_length(pair) <= 60
