@@ -5,8 +5,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from archive.models import Article
-from tests.factories import make_detainer_stories
+from archive.models import Article, Official
+from tests.factories import make_article, make_detainer_stories
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +167,18 @@ def test_list_page_queries_do_not_grow_with_the_archive(client, django_assert_nu
     with django_assert_num_queries(len(before.captured_queries)):
         response = client.get("/articles/", params)
     assert result_count(response) == 33
+
+
+def test_a_facet_shows_its_ten_busiest_values_ties_by_name(client):
+    """Only the busiest values are named: the busiest first, then those tied with the tenth
+    in alphabetical order, whichever order they were counted in."""
+    busiest = Official.objects.create(name="Zed Busiest", slug="zed-busiest")
+    tied = [
+        Official.objects.create(name=f"Tied {letter}", slug=f"tied-{letter.lower()}")
+        for letter in "LKJIHGFEDCBA"
+    ]
+    for official in tied:
+        make_article(f"About {official.name}", "A quokka story.", officials=[official, busiest])
+    response = client.get("/articles/", {"q": "quokka"})
+    officials = [(slug, n) for key, slug, n, _ in facet_links(response) if key == "official"]
+    assert officials == [("zed-busiest", 12), *((f"tied-{c}", 1) for c in "abcdefghi")]
