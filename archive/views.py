@@ -98,6 +98,9 @@ class ArticleListView(FilterView):
         context.update(
             tally=results.tally if results is not None else None,
             ranking=results.ranking if results is not None else "",
+            headline_ranked=results is not None
+            and results.ranking == "headline_first"
+            and results.headline_matches_ranked,
             facets=article_facets(results) if results is not None else {},
             active_filters=active_filters(self.filterset),
             query_text=query_text,

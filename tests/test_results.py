@@ -167,3 +167,21 @@ def test_the_csv_lists_a_broad_search_in_the_page_order(client):
     response = client.get("/articles.csv", {"q": "sheriff"})
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[1:]
     assert [line.split(",")[0] for line in lines] == [a.slug for a in found[0 : found.count()]]
+
+
+def test_too_many_headline_matches_to_rank_come_newest_first(client, monkeypatch):
+    html = client.get("/articles/", {"q": "sheriff"}).content.decode()
+    assert "in the headline come first, best match first," in html
+
+    monkeypatch.setattr(plans, "RANK_ALL_LIMIT", 5)
+    found = results_for(q="sheriff")
+    assert found.ranking == "headline_first"
+    assert not found.headline_matches_ranked
+    every = found[0 : found.count()]
+    in_headline = [a for a in every if "sheriff" in a.headline.lower()]
+    assert len(in_headline) > 5
+    assert every[: len(in_headline)] == sorted(
+        in_headline, key=lambda a: (a.published_on, a.pk), reverse=True
+    )
+    html = client.get("/articles/", {"q": "sheriff"}).content.decode()
+    assert "in the headline come first, newest first (there are too many of them to rank)" in html

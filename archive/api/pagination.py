@@ -106,8 +106,8 @@ class ArticlePagination(StrictPageNumberPagination):
             "enum": ["relevance", "headline_first", "newest", "oldest"],
             "description": "The order of the results: `relevance` — every match ranked; "
             "`headline_first` — more than 2,000 matches, so those with the words in the "
-            "headline come first, best first, then the others newest first; `newest`; "
-            "`oldest`.",
+            "headline come first (best first, or newest first when there are more than "
+            "2,000 of them), then the others newest first; `newest`; `oldest`.",
         }
         response["required"] = [*response.get("required", []), "facets", "count_exact", "order"]
         return response
