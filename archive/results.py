@@ -129,6 +129,8 @@ FACET_SQL = {
     ),
 }
 
+PLACE_FACETS = {"state", "jurisdiction"}
+
 # Articles per place. An article's place_ids hold the places it is tagged with, the places
 # above them and its state, each once.
 PLACES_SQL = """
@@ -152,23 +154,52 @@ def queryset_without(filterset, name: str | None) -> QuerySet:
 
 
 def _counts_sql(
-    articles: QuerySet, facets: tuple[str, ...], *, limit: int | None
+    articles: QuerySet,
+    facets: tuple[str, ...],
+    *,
+    limit: int | None,
+    within: tuple[str, list] | None = None,
+    alternatives: str | None = None,
 ) -> tuple[str, list]:
     """One statement: the articles' total, then each facet's busiest values. With a limit,
-    at most ``limit`` articles are read, and the facets only counted when all of them were."""
+    at most ``limit`` articles are read, and the facets only counted when all of them were.
+
+    With ``within`` (an SQL condition on the articles' columns, and its parameters), the
+    total and the facets are those of the articles meeting it, the articles read are counted
+    as "read", and the ``alternatives`` facet is counted over all of them.
+    """
     columns = ("pk", "outlet_id", "place_ids", "official_ids", "topic_ids")
     sql, params = articles.values(*columns).query.sql_with_params()
-    gate = "TRUE" if limit is None else f"(SELECT n FROM total) < {limit}"
+    params = list(params)
+    read, read_total = ("wide", "wide_total") if within else ("m", "total")
+    gate = "TRUE" if limit is None else f"(SELECT n FROM {read_total}) < {limit}"
     capped = sql if limit is None else f"{sql} LIMIT {limit}"
     ctes = [
-        f"m (id, outlet_id, place_ids, official_ids, topic_ids) AS MATERIALIZED ({capped})",
-        "total AS MATERIALIZED (SELECT COUNT(*) AS n FROM m)",
+        f"{read} (id, outlet_id, place_ids, official_ids, topic_ids) AS MATERIALIZED ({capped})",
+        f"{read_total} AS MATERIALIZED (SELECT COUNT(*) AS n FROM {read})",
     ]
-    if {"state", "jurisdiction"} & set(facets):
-        ctes.append(PLACES_SQL.replace("{gate}", gate))
     parts = ["SELECT 'total', '', '', '', n FROM total"]
+    if within:
+        condition, condition_params = within
+        ctes += [
+            f'm AS MATERIALIZED (SELECT * FROM wide AS "{Article._meta.db_table}" '
+            f"WHERE {condition})",
+            "total AS MATERIALIZED (SELECT COUNT(*) AS n FROM m)",
+        ]
+        params += condition_params
+        parts.append("SELECT 'read', '', '', '', n FROM wide_total")
+    if PLACE_FACETS & set(facets):
+        ctes.append(PLACES_SQL.replace("{gate}", gate))
     parts += [f"({FACET_SQL[name].replace('{gate}', gate)})" for name in facets]
-    return f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}", list(params)
+    if alternatives:
+        # The same fragment over every article read: its own m (and places) shadow the
+        # statement's for this part alone.
+        inner = ["m AS (SELECT * FROM wide)"]
+        if alternatives in PLACE_FACETS:
+            inner.append(PLACES_SQL.replace("{gate}", gate))
+        fragment = FACET_SQL[alternatives].replace("{gate}", gate)
+        parts.append(f"(WITH {', '.join(inner)} {fragment})")
+    return f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}", params
 
 
 def _read(rows, scale: float | None) -> tuple[Tally, dict[str, list[FacetCount]]]:
@@ -198,6 +229,27 @@ def exact_counts(
         rows = cursor.fetchall()
     total, counts = _read(rows, scale=None)
     return None if total.value > EXACT_LIMIT else (total, counts)
+
+
+def exact_counts_within(
+    articles: QuerySet, within: tuple[str, list], facets: tuple[str, ...], alternatives: str
+) -> tuple[Tally, dict[str, list[FacetCount]]] | None:
+    """The counts of the articles meeting ``within`` and the ``alternatives`` facet over all
+    ``articles``, exactly, from one reading of them — or None when more than EXACT_LIMIT of
+    them match."""
+    sql, params = _counts_sql(
+        articles, facets, limit=EXACT_LIMIT + 1, within=within, alternatives=alternatives
+    )
+    with transaction.atomic(using=articles.db), connections[articles.db].cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '32MB'")
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    read = next(n for facet, *_, n in rows if facet == "read")
+    if read > EXACT_LIMIT:
+        return None
+    total, counts = _read([row for row in rows if row[0] != "read"], scale=None)
+    counts.setdefault(alternatives, [])
+    return total, counts
 
 
 # In web-search syntax a word is excluded by a minus in front of it.
@@ -272,6 +324,32 @@ def counts(articles: QuerySet, facets: tuple[str, ...]) -> tuple[Tally, dict]:
     )
 
 
+def filter_condition(filterset, name: str, database: str) -> tuple[str, list]:
+    """One parameter's filter as an SQL condition on the article table's columns."""
+    value = filterset.form.cleaned_data[name]
+    narrowed = filterset.filters[name].filter(Article.objects.all(), value)
+    return narrowed.query.get_compiler(using=database).compile(narrowed.query.where)
+
+
+def counts_with_alternatives(
+    filterset, name: str, facets: tuple[str, ...]
+) -> tuple[Tally, dict] | None:
+    """The list's tally and facets, and the alternatives of its one chosen facet, from one
+    statement: the list is the part of the list-without-that-facet meeting its filter, so
+    when the wider list is within EXACT_LIMIT it is read once for both. None otherwise."""
+    wider = queryset_without(filterset, name)
+    if planned_rows(wider) > EXACT_LIMIT:
+        return None
+    within = filter_condition(filterset, name, wider.db)
+    sql, params = wider.values("pk").query.sql_with_params()
+    key = hashlib.sha256(repr((sql, params, within, facets, name)).encode()).hexdigest()
+    return cached(
+        f"counts-within:{key}",
+        lambda: exact_counts_within(wider, within, facets, name),
+        settings.ARCHIVE_COUNTS_CACHE_SECONDS,
+    )
+
+
 class ArticleResults:
     """The matches of a valid ArticleFilter, in the order it asks for, with their counts.
 
@@ -287,12 +365,15 @@ class ArticleResults:
     @cached_property
     def _main(self) -> tuple[Tally, dict[str, list[FacetCount]]]:
         # The facets whose own parameter is unused are counted over the list itself, in the
-        # same statement as the list's total.
-        chosen = {name for name in FACET_NAMES if self.filterset.form.cleaned_data.get(name)}
-        return counts(
-            queryset_without(self.filterset, None),
-            tuple(name for name in FACET_NAMES if name not in chosen),
-        )
+        # same statement as the list's total; with one facet chosen, its alternatives too
+        # when the list without it is small enough to count exactly.
+        chosen = [name for name in FACET_NAMES if self.filterset.form.cleaned_data.get(name)]
+        facets = tuple(name for name in FACET_NAMES if name not in chosen)
+        if len(chosen) == 1:
+            found = counts_with_alternatives(self.filterset, chosen[0], facets)
+            if found is not None:
+                return found
+        return counts(queryset_without(self.filterset, None), facets)
 
     @property
     def tally(self) -> Tally:

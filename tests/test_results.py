@@ -143,7 +143,8 @@ def test_every_benchmark_class_answers(client, django_assert_max_num_queries):
 
 
 def counting_statements(queries) -> list[str]:
-    return [q["sql"] for q in queries.captured_queries if q["sql"].startswith("WITH m ")]
+    statements = ("WITH m ", "WITH wide ")
+    return [q["sql"] for q in queries.captured_queries if q["sql"].startswith(statements)]
 
 
 def test_the_next_page_reuses_the_counts_until_the_archive_changes(client):
@@ -185,3 +186,40 @@ def test_too_many_headline_matches_to_rank_come_newest_first(client, monkeypatch
     )
     html = client.get("/articles/", {"q": "sheriff"}).content.decode()
     assert "in the headline come first, newest first (there are too many of them to rank)" in html
+
+
+def a_value_of(facet: str) -> str:
+    """A value of ``facet`` that some articles holding "sheriff" have."""
+    article = matches("sheriff").filter(outlet__isnull=False, official_ids__len__gt=0).first()
+    county = article.jurisdictions.filter(kind="county").first() or article.jurisdictions.first()
+    return {
+        "state": county.postal_code,
+        "jurisdiction": county.slug,
+        "outlet": article.outlet.slug,
+        "official": article.officials.first().slug,
+        "topic": (article.topics.first() or Topic.objects.first()).slug,
+    }[facet]
+
+
+@pytest.mark.parametrize("facet", ["state", "jurisdiction", "outlet", "official", "topic"])
+def test_a_chosen_facet_and_its_alternatives_are_counted_in_one_pass(facet, monkeypatch):
+    params = {"q": "sheriff", facet: a_value_of(facet)}
+    with CaptureQueriesContext(connection) as one_pass:
+        found = results_for(**params)
+        counted = (found.tally, found.facet_counts())
+    assert len(counting_statements(one_pass)) == 1
+    assert counted[0].exact and counted[1][facet], "the alternatives are listed"
+
+    monkeypatch.setattr(plans, "counts_with_alternatives", lambda *args: None)
+    with CaptureQueriesContext(connection) as separately:
+        found = results_for(**params)
+        assert (found.tally, found.facet_counts()) == counted
+    assert len(counting_statements(separately)) == 2
+
+
+def test_a_wide_list_without_the_chosen_facet_is_counted_apart():
+    """ "ICE" alone is past the exact limit: the list within a state is counted on its own."""
+    with CaptureQueriesContext(connection) as queries:
+        found = results_for(q="ICE", state=a_value_of("state"))
+        found.facet_counts()
+    assert len(counting_statements(queries)) == 2
