@@ -8,381 +8,138 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="Outlet",
+            name='Outlet',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, unique=True)),
-                ("slug", models.SlugField(max_length=200, unique=True)),
-                ("homepage", models.URLField(blank=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200, unique=True)),
+                ('slug', models.SlugField(max_length=200, unique=True)),
+                ('homepage', models.URLField(blank=True)),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Topic",
+            name='Topic',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, unique=True)),
-                ("slug", models.SlugField(max_length=200, unique=True)),
-                ("description", models.TextField(blank=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200, unique=True)),
+                ('slug', models.SlugField(max_length=200, unique=True)),
+                ('description', models.TextField(blank=True)),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Jurisdiction",
+            name='Jurisdiction',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200)),
-                ("slug", models.SlugField(max_length=200, unique=True)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("state", "State"),
-                            ("county", "County"),
-                            ("city", "City"),
-                            ("other", "Other"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "postal_code",
-                    models.CharField(
-                        help_text="The two-letter postal code of the state it lies in.",
-                        max_length=2,
-                    ),
-                ),
-                (
-                    "fips",
-                    models.CharField(
-                        blank=True,
-                        help_text="2 digits for a state, 5 for a county, 7 (state + place) for a city.",
-                        max_length=7,
-                        verbose_name="FIPS code",
-                    ),
-                ),
-                (
-                    "parent",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="A county's state; a city's county (or its state when it belongs to none).",
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="children",
-                        to="archive.jurisdiction",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200)),
+                ('slug', models.SlugField(max_length=200, unique=True)),
+                ('kind', models.CharField(choices=[('state', 'State'), ('county', 'County'), ('city', 'City'), ('other', 'Other')], max_length=10)),
+                ('postal_code', models.CharField(help_text='The two-letter postal code of the state it lies in.', max_length=2)),
+                ('fips', models.CharField(blank=True, help_text='2 digits for a state, 5 for a county, 7 (state + place) for a city.', max_length=7, verbose_name='FIPS code')),
+                ('parent', models.ForeignKey(blank=True, help_text="A county's state; a city's county (or its state when it belongs to none).", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='archive.jurisdiction')),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Official",
+            name='Official',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200)),
-                ("slug", models.SlugField(max_length=200, unique=True)),
-                (
-                    "role",
-                    models.CharField(
-                        blank=True,
-                        help_text="As the reporting states it, e.g. “acting ICE Director”.",
-                        max_length=300,
-                    ),
-                ),
-                (
-                    "agency",
-                    models.CharField(blank=True, max_length=300, verbose_name="agency or body"),
-                ),
-                (
-                    "jurisdiction",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="The place the official serves, when the office is a local one.",
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="officials",
-                        to="archive.jurisdiction",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200)),
+                ('slug', models.SlugField(max_length=200, unique=True)),
+                ('role', models.CharField(blank=True, help_text='As the reporting states it, e.g. “acting ICE Director”.', max_length=300)),
+                ('agency', models.CharField(blank=True, max_length=300, verbose_name='agency or body')),
+                ('jurisdiction', models.ForeignKey(blank=True, help_text='The place the official serves, when the office is a local one.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='officials', to='archive.jurisdiction')),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Article",
+            name='Article',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("headline", models.CharField(max_length=500)),
-                (
-                    "slug",
-                    models.SlugField(
-                        blank=True,
-                        help_text="Made from the headline when the article is first saved; never changes after.",
-                        max_length=200,
-                        unique=True,
-                    ),
-                ),
-                (
-                    "raw_text",
-                    models.TextField(help_text="The text exactly as collected. Never edited."),
-                ),
-                (
-                    "body",
-                    models.TextField(
-                        blank=True,
-                        help_text="The article's own text: headline line and page furniture removed. Left blank, it is made from the collected text.",
-                    ),
-                ),
-                ("byline", models.CharField(blank=True, max_length=300)),
-                (
-                    "published_on",
-                    models.DateField(
-                        blank=True,
-                        help_text="For a month or a year, its first day; the precision says which.",
-                        null=True,
-                    ),
-                ),
-                (
-                    "date_precision",
-                    models.CharField(
-                        blank=True,
-                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
-                        help_text="Blank when undated.",
-                        max_length=5,
-                    ),
-                ),
-                (
-                    "published_until",
-                    models.GeneratedField(
-                        db_persist=True,
-                        expression=archive.models.PeriodEnd("published_on", "date_precision"),
-                        output_field=models.DateField(),
-                    ),
-                ),
-                (
-                    "date_uncertain",
-                    models.BooleanField(
-                        default=False,
-                        help_text="The date is a curator's inference, not stated by the source.",
-                    ),
-                ),
-                (
-                    "headline_uncertain",
-                    models.BooleanField(
-                        default=False,
-                        help_text="The headline could not be confirmed from the original page.",
-                    ),
-                ),
-                (
-                    "is_excerpt",
-                    models.BooleanField(
-                        default=False,
-                        help_text="The collected text lacks parts of the original article.",
-                    ),
-                ),
-                (
-                    "source_url",
-                    models.URLField(blank=True, max_length=1000, verbose_name="original URL"),
-                ),
-                ("curator_note", models.TextField(blank=True)),
-                (
-                    "sha256",
-                    models.CharField(
-                        editable=False, max_length=64, verbose_name="SHA-256 of the raw text"
-                    ),
-                ),
-                (
-                    "search_vector",
-                    models.GeneratedField(
-                        db_persist=True,
-                        expression=django.contrib.postgres.search.CombinedSearchVector(
-                            django.contrib.postgres.search.SearchVector(
-                                "headline", config="english", weight="A"
-                            ),
-                            "||",
-                            django.contrib.postgres.search.SearchVector(
-                                "body", config="english", weight="B"
-                            ),
-                            django.contrib.postgres.search.SearchConfig("english"),
-                        ),
-                        output_field=django.contrib.postgres.search.SearchVectorField(),
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "jurisdictions",
-                    models.ManyToManyField(
-                        blank=True, related_name="articles", to="archive.jurisdiction"
-                    ),
-                ),
-                (
-                    "officials",
-                    models.ManyToManyField(
-                        blank=True, related_name="articles", to="archive.official"
-                    ),
-                ),
-                (
-                    "outlet",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="articles",
-                        to="archive.outlet",
-                    ),
-                ),
-                (
-                    "topics",
-                    models.ManyToManyField(blank=True, related_name="articles", to="archive.topic"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('headline', models.CharField(max_length=500)),
+                ('slug', models.SlugField(blank=True, help_text='Made from the headline when the article is first saved; never changes after.', max_length=200, unique=True)),
+                ('raw_text', models.TextField(help_text='The text exactly as collected. Never edited.')),
+                ('body', models.TextField(blank=True, help_text="The article's own text: headline line and page furniture removed. Left blank, it is made from the collected text.")),
+                ('byline', models.CharField(blank=True, max_length=300)),
+                ('published_on', models.DateField(blank=True, help_text='For a month or a year, its first day; the precision says which.', null=True)),
+                ('date_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], help_text='Blank when undated.', max_length=5)),
+                ('published_until', models.GeneratedField(db_persist=True, expression=archive.models.PeriodEnd('published_on', 'date_precision'), output_field=models.DateField())),
+                ('date_uncertain', models.BooleanField(default=False, help_text="The date is a curator's inference, not stated by the source.")),
+                ('headline_uncertain', models.BooleanField(default=False, help_text='The headline could not be confirmed from the original page.')),
+                ('is_excerpt', models.BooleanField(default=False, help_text='The collected text lacks parts of the original article.')),
+                ('source_url', models.URLField(blank=True, max_length=1000, verbose_name='original URL')),
+                ('curator_note', models.TextField(blank=True)),
+                ('sha256', models.CharField(editable=False, max_length=64, verbose_name='SHA-256 of the raw text')),
+                ('search_vector', models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.SearchVector('headline', config='english', weight='A'), '||', django.contrib.postgres.search.SearchVector('body', config='english', weight='B'), django.contrib.postgres.search.SearchConfig('english')), output_field=django.contrib.postgres.search.SearchVectorField())),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('jurisdictions', models.ManyToManyField(blank=True, related_name='articles', to='archive.jurisdiction')),
+                ('officials', models.ManyToManyField(blank=True, related_name='articles', to='archive.official')),
+                ('outlet', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='archive.outlet')),
+                ('topics', models.ManyToManyField(blank=True, related_name='articles', to='archive.topic')),
             ],
             options={
-                "ordering": [
-                    models.OrderBy(models.F("published_on"), descending=True, nulls_last=True),
-                    "-pk",
-                ],
+                'ordering': [models.OrderBy(models.F('published_on'), descending=True, nulls_last=True), '-pk'],
             },
         ),
         migrations.AddIndex(
-            model_name="jurisdiction",
-            index=models.Index(fields=["postal_code", "kind"], name="jurisdiction_state_kind"),
+            model_name='jurisdiction',
+            index=models.Index(fields=['postal_code', 'kind'], name='jurisdiction_state_kind'),
         ),
         migrations.AddConstraint(
-            model_name="jurisdiction",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("fips", ""), _negated=True),
-                fields=("fips",),
-                name="jurisdiction_fips_unique",
-            ),
+            model_name='jurisdiction',
+            constraint=models.UniqueConstraint(condition=models.Q(('fips', ''), _negated=True), fields=('fips',), name='jurisdiction_fips_unique'),
         ),
         migrations.AddConstraint(
-            model_name="jurisdiction",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("kind", "state"), _negated=True),
-                    ("parent__isnull", True),
-                    _connector="OR",
-                ),
-                name="jurisdiction_state_has_no_parent",
-                violation_error_message="A state has no parent place.",
-            ),
+            model_name='jurisdiction',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'state'), _negated=True), ('parent__isnull', True), _connector='OR'), name='jurisdiction_state_has_no_parent', violation_error_message='A state has no parent place.'),
         ),
         migrations.AddConstraint(
-            model_name="jurisdiction",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("postal_code__regex", "^[A-Z]{2}$")),
-                name="jurisdiction_postal_code_format",
-                violation_error_message="The postal code is two capital letters, e.g. MD.",
-            ),
+            model_name='jurisdiction',
+            constraint=models.CheckConstraint(condition=models.Q(('postal_code__regex', '^[A-Z]{2}$')), name='jurisdiction_postal_code_format', violation_error_message='The postal code is two capital letters, e.g. MD.'),
         ),
         migrations.AddConstraint(
-            model_name="jurisdiction",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("fips", ""), ("fips__regex", "^(\\d{2}|\\d{5}|\\d{7})$"), _connector="OR"
-                ),
-                name="jurisdiction_fips_format",
-                violation_error_message="A FIPS code has 2 (state), 5 (county) or 7 digits.",
-            ),
+            model_name='jurisdiction',
+            constraint=models.CheckConstraint(condition=models.Q(('fips', ''), ('fips__regex', '^(\\d{2}|\\d{5}|\\d{7})$'), _connector='OR'), name='jurisdiction_fips_format', violation_error_message='A FIPS code has 2 (state), 5 (county) or 7 digits.'),
         ),
         migrations.AddIndex(
-            model_name="article",
-            index=django.contrib.postgres.indexes.GinIndex(
-                fields=["search_vector"], name="article_search_vector"
-            ),
+            model_name='article',
+            index=django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='article_search_vector'),
         ),
         migrations.AddIndex(
-            model_name="article",
-            index=models.Index(
-                models.OrderBy(models.F("published_on"), descending=True, nulls_last=True),
-                models.OrderBy(models.F("id"), descending=True),
-                name="article_newest",
-            ),
+            model_name='article',
+            index=models.Index(models.OrderBy(models.F('published_on'), descending=True, nulls_last=True), models.OrderBy(models.F('id'), descending=True), name='article_newest'),
         ),
         migrations.AddConstraint(
-            model_name="article",
-            constraint=models.UniqueConstraint(
-                fields=("sha256",),
-                name="article_raw_text_unique",
-                violation_error_message="This text is already in the archive.",
-            ),
+            model_name='article',
+            constraint=models.UniqueConstraint(fields=('sha256',), name='article_raw_text_unique', violation_error_message='This text is already in the archive.'),
         ),
         migrations.AddConstraint(
-            model_name="article",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("published_on__isnull", True), ("date_precision", "")),
-                    models.Q(
-                        ("published_on__isnull", False),
-                        ("date_precision__in", ["day", "month", "year"]),
-                    ),
-                    _connector="OR",
-                ),
-                name="article_date_has_precision",
-                violation_error_message="A date needs its precision (day, month or year), and a precision needs a date.",
-            ),
+            model_name='article',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('published_on__isnull', True), ('date_precision', '')), models.Q(('published_on__isnull', False), ('date_precision__in', ['day', 'month', 'year'])), _connector='OR'), name='article_date_has_precision', violation_error_message='A date needs its precision (day, month or year), and a precision needs a date.'),
         ),
         migrations.AddConstraint(
-            model_name="article",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("date_precision", "month"), _negated=True),
-                    ("published_on__day", 1),
-                    _connector="OR",
-                ),
-                name="article_month_date_is_first_day",
-                violation_error_message="A date known only to the month is entered as the first day of that month.",
-            ),
+            model_name='article',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('date_precision', 'month'), _negated=True), ('published_on__day', 1), _connector='OR'), name='article_month_date_is_first_day', violation_error_message='A date known only to the month is entered as the first day of that month.'),
         ),
         migrations.AddConstraint(
-            model_name="article",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("date_precision", "year"), _negated=True),
-                    models.Q(("published_on__month", 1), ("published_on__day", 1)),
-                    _connector="OR",
-                ),
-                name="article_year_date_is_january_first",
-                violation_error_message="A date known only to the year is entered as January 1 of that year.",
-            ),
+            model_name='article',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('date_precision', 'year'), _negated=True), models.Q(('published_on__month', 1), ('published_on__day', 1)), _connector='OR'), name='article_year_date_is_january_first', violation_error_message='A date known only to the year is entered as January 1 of that year.'),
         ),
     ]

@@ -5,63 +5,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("archive", "0001_initial"),
-        ("contenttypes", "0002_remove_content_type_name"),
-        ("reversion", "0002_add_index_on_version_for_content_type_and_db"),
+        ('archive', '0001_initial'),
+        ('contenttypes', '0002_remove_content_type_name'),
+        ('reversion', '0002_add_index_on_version_for_content_type_and_db'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Change",
-            fields=[],
-            options={
-                "verbose_name": "change",
-                "verbose_name_plural": "recent changes",
-                "ordering": ["-date_created", "-pk"],
-                "proxy": True,
-                "indexes": [],
-                "constraints": [],
-            },
-            bases=("reversion.revision",),
-        ),
-        migrations.CreateModel(
-            name="RetiredSlug",
+            name='Change',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=200)),
-                (
-                    "target_id",
-                    models.PositiveBigIntegerField(help_text="The tag the slug now leads to."),
-                ),
-                (
-                    "merged_id",
-                    models.PositiveBigIntegerField(
-                        blank=True,
-                        help_text="The tag merged away under this slug (blank for a rename); undoing the merge brings it back.",
-                        null=True,
-                    ),
-                ),
-                ("retired_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "content_type",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, to="contenttypes.contenttype"
-                    ),
-                ),
             ],
             options={
-                "ordering": ["-retired_at", "-pk"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("content_type", "slug"), name="retired_slug_unique_per_kind"
-                    )
-                ],
+                'verbose_name': 'change',
+                'verbose_name_plural': 'recent changes',
+                'ordering': ['-date_created', '-pk'],
+                'proxy': True,
+                'indexes': [],
+                'constraints': [],
+            },
+            bases=('reversion.revision',),
+        ),
+        migrations.CreateModel(
+            name='RetiredSlug',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(max_length=200)),
+                ('target_id', models.PositiveBigIntegerField(help_text='The tag the slug now leads to.')),
+                ('merged_id', models.PositiveBigIntegerField(blank=True, help_text='The tag merged away under this slug (blank for a rename); undoing the merge brings it back.', null=True)),
+                ('retired_at', models.DateTimeField(auto_now_add=True)),
+                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype')),
+            ],
+            options={
+                'ordering': ['-retired_at', '-pk'],
+                'constraints': [models.UniqueConstraint(fields=('content_type', 'slug'), name='retired_slug_unique_per_kind')],
             },
         ),
     ]

@@ -6,273 +6,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("archive", "0003_editor_and_viewer_groups"),
+        ('archive', '0003_editor_and_viewer_groups'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="TextFingerprint",
+            name='TextFingerprint',
             fields=[
-                (
-                    "article",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        primary_key=True,
-                        related_name="fingerprint",
-                        serialize=False,
-                        to="archive.article",
-                    ),
-                ),
-                ("shingle_count", models.PositiveIntegerField()),
+                ('article', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='fingerprint', serialize=False, to='archive.article')),
+                ('shingle_count', models.PositiveIntegerField()),
             ],
             options={
-                "ordering": ["article"],
+                'ordering': ['article'],
             },
         ),
         migrations.CreateModel(
-            name="ImportRun",
+            name='ImportRun',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("started_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "origin",
-                    models.CharField(
-                        choices=[("command", "import_articles command"), ("admin", "Admin upload")],
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "update",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Run with --update.",
-                        verbose_name="updated existing articles",
-                    ),
-                ),
-                ("created", models.PositiveIntegerField(default=0)),
-                ("updated", models.PositiveIntegerField(default=0)),
-                ("unchanged", models.PositiveIntegerField(default=0)),
-                (
-                    "duplicates",
-                    models.PositiveIntegerField(
-                        default=0,
-                        help_text="Near-duplicates of articles already in the archive, not imported.",
-                    ),
-                ),
-                ("failed", models.PositiveIntegerField(default=0)),
-                (
-                    "outcomes",
-                    models.JSONField(
-                        default=list,
-                        help_text="One entry per source: its name, what happened and why.",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('started_at', models.DateTimeField(auto_now_add=True)),
+                ('origin', models.CharField(choices=[('command', 'import_articles command'), ('admin', 'Admin upload')], max_length=10)),
+                ('update', models.BooleanField(default=False, help_text='Run with --update.', verbose_name='updated existing articles')),
+                ('created', models.PositiveIntegerField(default=0)),
+                ('updated', models.PositiveIntegerField(default=0)),
+                ('unchanged', models.PositiveIntegerField(default=0)),
+                ('duplicates', models.PositiveIntegerField(default=0, help_text='Near-duplicates of articles already in the archive, not imported.')),
+                ('failed', models.PositiveIntegerField(default=0)),
+                ('outcomes', models.JSONField(default=list, help_text='One entry per source: its name, what happened and why.')),
+                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-started_at", "-pk"],
+                'ordering': ['-started_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="FingerprintBand",
+            name='FingerprintBand',
             fields=[
-                (
-                    "pk",
-                    models.CompositePrimaryKey(
-                        "band",
-                        "fingerprint",
-                        blank=True,
-                        editable=False,
-                        primary_key=True,
-                        serialize=False,
-                    ),
-                ),
-                ("band", models.BigIntegerField()),
-                (
-                    "fingerprint",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="bands",
-                        to="archive.textfingerprint",
-                    ),
-                ),
+                ('pk', models.CompositePrimaryKey('band', 'fingerprint', blank=True, editable=False, primary_key=True, serialize=False)),
+                ('band', models.BigIntegerField()),
+                ('fingerprint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bands', to='archive.textfingerprint')),
             ],
             options={
-                "ordering": ["band"],
+                'ordering': ['band'],
             },
         ),
         migrations.CreateModel(
-            name="Suggestion",
+            name='Suggestion',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("jurisdiction", "Place"),
-                            ("official", "Official"),
-                            ("outlet", "Outlet"),
-                            ("date", "Date"),
-                        ],
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "proposed_name",
-                    models.CharField(
-                        blank=True,
-                        help_text="An official or outlet not yet in the archive.",
-                        max_length=200,
-                    ),
-                ),
-                ("proposed_role", models.CharField(blank=True, max_length=300)),
-                ("proposed_date", models.DateField(blank=True, null=True)),
-                (
-                    "date_precision",
-                    models.CharField(
-                        blank=True,
-                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
-                        max_length=5,
-                    ),
-                ),
-                (
-                    "key",
-                    models.CharField(
-                        editable=False,
-                        help_text="What is proposed, normalised: an article gets each proposal once, so a rejected suggestion is not made again.",
-                        max_length=300,
-                    ),
-                ),
-                ("evidence", models.TextField(help_text="The sentence the suggestion came from.")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Pending"),
-                            ("confirmed", "Confirmed"),
-                            ("rejected", "Rejected"),
-                        ],
-                        default="pending",
-                        max_length=10,
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("decided_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "article",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="suggestions",
-                        to="archive.article",
-                    ),
-                ),
-                (
-                    "decided_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "jurisdiction",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="archive.jurisdiction",
-                    ),
-                ),
-                (
-                    "official",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="archive.official",
-                    ),
-                ),
-                (
-                    "outlet",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="archive.outlet",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('jurisdiction', 'Place'), ('official', 'Official'), ('outlet', 'Outlet'), ('date', 'Date')], max_length=12)),
+                ('proposed_name', models.CharField(blank=True, help_text='An official or outlet not yet in the archive.', max_length=200)),
+                ('proposed_role', models.CharField(blank=True, max_length=300)),
+                ('proposed_date', models.DateField(blank=True, null=True)),
+                ('date_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], max_length=5)),
+                ('key', models.CharField(editable=False, help_text='What is proposed, normalised: an article gets each proposal once, so a rejected suggestion is not made again.', max_length=300)),
+                ('evidence', models.TextField(help_text='The sentence the suggestion came from.')),
+                ('status', models.CharField(choices=[('pending', 'Pending'), ('confirmed', 'Confirmed'), ('rejected', 'Rejected')], default='pending', max_length=10)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('decided_at', models.DateTimeField(blank=True, null=True)),
+                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='suggestions', to='archive.article')),
+                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('jurisdiction', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='archive.jurisdiction')),
+                ('official', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='archive.official')),
+                ('outlet', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='archive.outlet')),
             ],
             options={
-                "ordering": ["article", "kind", "pk"],
-                "indexes": [models.Index(fields=["status", "kind"], name="suggestion_status_kind")],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("article", "kind", "key"), name="suggestion_once_per_article"
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("kind", "jurisdiction"), _negated=True),
-                            ("jurisdiction__isnull", False),
-                            _connector="OR",
-                        ),
-                        name="suggestion_place_has_place",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("kind", "official"), _negated=True),
-                            ("official__isnull", False),
-                            models.Q(("proposed_name", ""), _negated=True),
-                            _connector="OR",
-                        ),
-                        name="suggestion_official_has_target",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("kind", "outlet"), _negated=True),
-                            ("outlet__isnull", False),
-                            models.Q(("proposed_name", ""), _negated=True),
-                            _connector="OR",
-                        ),
-                        name="suggestion_outlet_has_target",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("kind", "date"), _negated=True),
-                            models.Q(
-                                ("proposed_date__isnull", False),
-                                models.Q(("date_precision", ""), _negated=True),
-                            ),
-                            _connector="OR",
-                        ),
-                        name="suggestion_date_has_date",
-                    ),
-                ],
+                'ordering': ['article', 'kind', 'pk'],
+                'indexes': [models.Index(fields=['status', 'kind'], name='suggestion_status_kind')],
+                'constraints': [models.UniqueConstraint(fields=('article', 'kind', 'key'), name='suggestion_once_per_article'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'jurisdiction'), _negated=True), ('jurisdiction__isnull', False), _connector='OR'), name='suggestion_place_has_place'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'official'), _negated=True), ('official__isnull', False), models.Q(('proposed_name', ''), _negated=True), _connector='OR'), name='suggestion_official_has_target'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'outlet'), _negated=True), ('outlet__isnull', False), models.Q(('proposed_name', ''), _negated=True), _connector='OR'), name='suggestion_outlet_has_target'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'date'), _negated=True), models.Q(('proposed_date__isnull', False), models.Q(('date_precision', ''), _negated=True)), _connector='OR'), name='suggestion_date_has_date')],
             },
         ),
     ]

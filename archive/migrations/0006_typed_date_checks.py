@@ -7,65 +7,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("archive", "0005_editors_review_imports_and_suggestions"),
+        ('archive', '0005_editors_review_imports_and_suggestions'),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name="article",
-            name="article_month_date_is_first_day",
+            model_name='article',
+            name='article_month_date_is_first_day',
         ),
         migrations.RemoveConstraint(
-            model_name="article",
-            name="article_year_date_is_january_first",
+            model_name='article',
+            name='article_year_date_is_january_first',
         ),
         migrations.AddConstraint(
-            model_name="article",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("date_precision", "month"), _negated=True),
-                    django.db.models.lookups.Exact(
-                        django.db.models.functions.datetime.ExtractDay(
-                            django.db.models.functions.comparison.Cast(
-                                "published_on", output_field=models.DateField()
-                            )
-                        ),
-                        1,
-                    ),
-                    _connector="OR",
-                ),
-                name="article_month_date_is_first_day",
-                violation_error_message="A date known only to the month is entered as the first day of that month.",
-            ),
+            model_name='article',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('date_precision', 'month'), _negated=True), django.db.models.lookups.Exact(django.db.models.functions.datetime.ExtractDay(django.db.models.functions.comparison.Cast('published_on', output_field=models.DateField())), 1), _connector='OR'), name='article_month_date_is_first_day', violation_error_message='A date known only to the month is entered as the first day of that month.'),
         ),
         migrations.AddConstraint(
-            model_name="article",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("date_precision", "year"), _negated=True),
-                    models.Q(
-                        django.db.models.lookups.Exact(
-                            django.db.models.functions.datetime.ExtractMonth(
-                                django.db.models.functions.comparison.Cast(
-                                    "published_on", output_field=models.DateField()
-                                )
-                            ),
-                            1,
-                        ),
-                        django.db.models.lookups.Exact(
-                            django.db.models.functions.datetime.ExtractDay(
-                                django.db.models.functions.comparison.Cast(
-                                    "published_on", output_field=models.DateField()
-                                )
-                            ),
-                            1,
-                        ),
-                    ),
-                    _connector="OR",
-                ),
-                name="article_year_date_is_january_first",
-                violation_error_message="A date known only to the year is entered as January 1 of that year.",
-            ),
+            model_name='article',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('date_precision', 'year'), _negated=True), models.Q(django.db.models.lookups.Exact(django.db.models.functions.datetime.ExtractMonth(django.db.models.functions.comparison.Cast('published_on', output_field=models.DateField())), 1), django.db.models.lookups.Exact(django.db.models.functions.datetime.ExtractDay(django.db.models.functions.comparison.Cast('published_on', output_field=models.DateField())), 1)), _connector='OR'), name='article_year_date_is_january_first', violation_error_message='A date known only to the year is entered as January 1 of that year.'),
         ),
     ]

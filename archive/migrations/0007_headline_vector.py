@@ -6,26 +6,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("archive", "0006_typed_date_checks"),
+        ('archive', '0006_typed_date_checks'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="article",
-            name="headline_vector",
-            field=models.GeneratedField(
-                db_persist=True,
-                expression=django.contrib.postgres.search.SearchVector(
-                    "headline", config="english"
-                ),
-                output_field=django.contrib.postgres.search.SearchVectorField(),
-            ),
+            model_name='article',
+            name='headline_vector',
+            field=models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.SearchVector('headline', config='english'), output_field=django.contrib.postgres.search.SearchVectorField()),
         ),
         migrations.AddIndex(
-            model_name="article",
-            index=django.contrib.postgres.indexes.GinIndex(
-                fields=["headline_vector"], name="article_headline_vector"
-            ),
+            model_name='article',
+            index=django.contrib.postgres.indexes.GinIndex(fields=['headline_vector'], name='article_headline_vector'),
         ),
     ]
