@@ -106,8 +106,12 @@ def database_settings(url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     workers = os.environ.get("DATABASE_PARALLEL_WORKERS", "0").strip()
     if workers:
+        if not workers.isdigit():
+            raise ImproperlyConfigured(
+                f"DATABASE_PARALLEL_WORKERS must be a whole number or empty, not {workers!r}."
+            )
         options = config.setdefault("OPTIONS", {})
-        setting = f"-c max_parallel_workers_per_gather={int(workers)}"
+        setting = f"-c max_parallel_workers_per_gather={workers}"
         options["options"] = f"{options.get('options', '')} {setting}".strip()
     return config
 

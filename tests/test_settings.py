@@ -96,3 +96,10 @@ def test_parallel_query_is_off_unless_asked_for(setting, expected):
     result = run(["manage.py", "shell", "-c", SHOW_PARALLEL_WORKERS], **env)
     assert result.returncode == 0, result.stderr
     assert f"workers {expected}" in result.stdout
+
+
+def test_a_parallel_workers_setting_that_is_no_number_is_named():
+    env = {**PRODUCTION_ENV, "DATABASE_PARALLEL_WORKERS": "two"}
+    result = run(["manage.py", "check"], **env)
+    assert result.returncode != 0
+    assert "DATABASE_PARALLEL_WORKERS must be a whole number or empty, not 'two'" in result.stderr
