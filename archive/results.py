@@ -215,19 +215,22 @@ def _read(rows, scale: float | None) -> tuple[Tally, dict[str, list[FacetCount]]
     return total, facets
 
 
+def _counting_rows(database: str, sql: str, params: list) -> list[tuple]:
+    with transaction.atomic(using=database), connections[database].cursor() as cursor:
+        # A common term's bitmap must stay exact (one bit per row, not per page), or every
+        # row on a page is matched against its vector again.
+        cursor.execute("SET LOCAL work_mem = '32MB'")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def exact_counts(
     articles: QuerySet, facets: tuple[str, ...]
 ) -> tuple[Tally, dict[str, list[FacetCount]]] | None:
     """The number of articles and the facets' counts, exactly, in one statement — or None
     when more than EXACT_LIMIT articles match (the statement stops there)."""
     sql, params = _counts_sql(articles, facets, limit=EXACT_LIMIT + 1)
-    with transaction.atomic(using=articles.db), connections[articles.db].cursor() as cursor:
-        # A common term's bitmap must stay exact (one bit per row, not per page), or every
-        # row on a page is matched against its vector again.
-        cursor.execute("SET LOCAL work_mem = '32MB'")
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    total, counts = _read(rows, scale=None)
+    total, counts = _read(_counting_rows(articles.db, sql, params), scale=None)
     return None if total.value > EXACT_LIMIT else (total, counts)
 
 
@@ -240,10 +243,7 @@ def exact_counts_within(
     sql, params = _counts_sql(
         articles, facets, limit=EXACT_LIMIT + 1, within=within, alternatives=alternatives
     )
-    with transaction.atomic(using=articles.db), connections[articles.db].cursor() as cursor:
-        cursor.execute("SET LOCAL work_mem = '32MB'")
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = _counting_rows(articles.db, sql, params)
     read = next(n for facet, *_, n in rows if facet == "read")
     if read > EXACT_LIMIT:
         return None
