@@ -218,7 +218,7 @@ def rewrite(tsquery: str) -> IndexedQuery | None:
     return IndexedQuery(" & ".join(render(node) for node in kept), tuple(pairs))
 
 
-PLAIN_WORDS = re.compile(r"(\s*-?\w+)*\s*")
+PLAIN_WORD = re.compile(r"-?\w+")
 
 
 @lru_cache(maxsize=2048)
@@ -237,7 +237,7 @@ def indexed_query(text: str, database: str = "default") -> IndexedQuery | None:
     that the parser splits ("anti-ICE", "O'Brien") does.
     """
     text = normalize_query_text(text)
-    if PLAIN_WORDS.fullmatch(text):
+    if all(PLAIN_WORD.fullmatch(word) for word in text.split()):
         return None
     return rewrite(_parsed(database, text))
 
