@@ -419,11 +419,13 @@ SNIPPET_WINDOW_BEFORE, SNIPPET_WINDOW = 400, 1200
 
 def snippet_window(text: str) -> models.Func:
     """The part of the body around the first word starting with the stem of a word of the
-    query ("detain" finds "Detainers"); the opening when there is none."""
+    query ("detain" finds "Detainers"); the opening when there is none. The search ignores
+    case itself rather than lowering a copy of the body for each word of the query."""
     first = RawSQL(
         rf"""(SELECT MIN(NULLIF(regexp_instr(
-                LOWER("{Article._meta.db_table}"."body"),
-                '\m' || regexp_replace(lexeme, '([^[:alnum:]_])', '\\\1', 'g')
+                "{Article._meta.db_table}"."body",
+                '\m' || regexp_replace(lexeme, '([^[:alnum:]_])', '\\\1', 'g'),
+                1, 1, 0, 'i'
             ), 0))
             FROM unnest(tsvector_to_array(to_tsvector(%s::regconfig, %s))) AS lexeme)""",
         [SEARCH_CONFIG, normalize_query_text(text)],

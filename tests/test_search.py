@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from archive.models import Article
+from archive.models import SNIPPET_WINDOW, Article, snippet_window
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +141,16 @@ def test_snippets_are_computed_for_the_page_shown_only(client, django_assert_max
     assert len(result_slugs(response)) == 20
     response = client.get("/articles/", {"q": "xylophone", "page": 2})
     assert len(result_slugs(response)) == 5
+
+
+def test_the_snippet_window_finds_a_word_in_any_case():
+    filler = "Nothing of note happened at the meeting that evening. " * 60
+    article = make_article("Case check", f"{filler}The sheriff spoke about a QUOKKA. {filler}")
+    window = (
+        Article.objects.filter(pk=article.pk)
+        .annotate(window=snippet_window("quokka"))
+        .values_list("window", flat=True)
+        .get()
+    )
+    assert "spoke about a QUOKKA." in window
+    assert len(window) == SNIPPET_WINDOW
