@@ -252,8 +252,8 @@ def snippet_query(text: str, database: str = "default") -> Cast | None:
     when the query is one part already.
     """
     text = normalize_query_text(text)
-    if not text:
-        return None
+    if not text or PLAIN_WORD.fullmatch(text):
+        return None  # one plain word is one part, known without asking the database
     try:
         tree = parse(_parsed(database, text))
     except UnknownForm:

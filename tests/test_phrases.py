@@ -192,3 +192,9 @@ def test_a_long_query_that_is_not_plain_words_is_read_at_once(client, text):
     pattern with nested repeats took 1.6 s for 24 letters and an exclamation mark)."""
     assert indexed_query(text) is None  # no phrase in any of them
     assert client.get("/articles/", {"q": text}).status_code == 200
+
+
+def test_one_plain_word_needs_no_parse_by_the_database(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert snippet_query("Sheriffs") is None
+        assert indexed_query("sheriff -jail") is None
