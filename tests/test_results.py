@@ -218,7 +218,7 @@ def test_a_chosen_facet_and_its_alternatives_are_counted_in_one_pass(facet, monk
 
 
 def test_a_wide_list_without_the_chosen_facet_is_counted_apart():
-    """ "ICE" alone is past the exact limit: the list within a state is counted on its own."""
+    """The word "ICE" alone is past the exact limit: the list in a state is counted apart."""
     with CaptureQueriesContext(connection) as queries:
         found = results_for(q="ICE", state=a_value_of("state"))
         found.facet_counts()
