@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, ExtractDay, ExtractMonth, Greatest, Substr
+from django.db.models.functions import Cast, ExtractDay, ExtractMonth, Greatest, Mod, Substr
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.safestring import SafeString
@@ -286,7 +286,18 @@ class Topic(models.Model):
         return reverse("archive:topic", kwargs={"slug": self.slug})
 
 
+# How many buckets the articles are spread over for sampling: a sample is a whole number of
+# buckets, so a thousand lets it be as small as a thousandth of a list.
+SAMPLE_BUCKETS = 1000
+
+
 class ArticleQuerySet(models.QuerySet):
+    def in_sample_buckets(self, buckets: int) -> "ArticleQuerySet":
+        """The articles in the first ``buckets`` of SAMPLE_BUCKETS: a fixed, evenly spread
+        ``buckets / SAMPLE_BUCKETS`` of them, the same every time."""
+        bucket = Mod("id", SAMPLE_BUCKETS, output_field=models.BigIntegerField())
+        return self.alias(sample_bucket=bucket).filter(sample_bucket__lt=buckets)
+
     def for_listing(self, *, body: bool = False) -> "ArticleQuerySet":
         """Everything an article card shows, fetched in a fixed number of queries.
 
@@ -553,6 +564,10 @@ class Article(models.Model):
             GinIndex(fields=["headline_vector"], name="article_headline_vector"),
             GinIndex(fields=["word_pairs"], name="article_word_pairs"),
             GinIndex(fields=["place_ids"], name="article_place_ids"),
+            # Every article falls in one of SAMPLE_BUCKETS buckets by its id, so that a sample
+            # of a list's matches is its full-text index ANDed with a range of buckets, and no
+            # article's stored vector is read to draw it (archive/results.py).
+            models.Index(Mod("id", SAMPLE_BUCKETS), name="article_sample_bucket"),
             # The headline's words ride along, so that a newest-first walk through the
             # headline matches reads the index alone (archive/results.py).
             models.Index(

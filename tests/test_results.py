@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from archive import results as plans
 from archive.filters import ArticleFilter
-from archive.models import Article, Jurisdiction, Official, Outlet, Topic
+from archive.models import SAMPLE_BUCKETS, Article, Jurisdiction, Official, Outlet, Topic
 from archive.results import ArticleResults, Tally
 from bench.load import load
 from bench.run import classes
@@ -72,8 +72,18 @@ def test_a_list_within_the_limit_is_counted_exactly_with_its_facets():
         assert value.count == Tally(matches("sheriff").filter(outlet__slug=value.slug).count())
 
 
-def test_a_list_beyond_the_limit_is_estimated_from_a_sample_and_labelled(client):
-    found = results_for(q="ICE")
+@pytest.mark.parametrize("sample", ["buckets", "pages"])
+def test_a_list_beyond_the_limit_is_estimated_from_a_sample_and_labelled(
+    client, sample, monkeypatch
+):
+    if sample == "pages":
+        monkeypatch.setattr(plans, "BUCKET_SAMPLE_LIMIT", 100)
+    with CaptureQueriesContext(connection) as queries:
+        found = results_for(q="ICE")
+        assert not found.tally.exact
+    drawn = " ".join(query["sql"] for query in queries.captured_queries)
+    assert ("TABLESAMPLE" in drawn) == (sample == "pages")
+    assert ("MOD(" in drawn) == (sample == "buckets")
     true_total = matches("ICE").count()
     assert true_total > 500
     assert not found.tally.exact
@@ -93,6 +103,23 @@ def test_a_list_beyond_the_limit_is_estimated_from_a_sample_and_labelled(client)
 
 def test_the_same_estimate_every_time():
     assert results_for(q="ICE").tally == results_for(q="ICE").tally
+
+
+def test_a_sample_of_buckets_is_an_even_share_found_through_its_index():
+    sampled = Article.objects.in_sample_buckets(250)
+    every = list(Article.objects.values_list("pk", flat=True))
+    assert sorted(sampled.values_list("pk", flat=True)) == sorted(
+        pk for pk in every if pk % SAMPLE_BUCKETS < 250
+    )
+    assert abs(sampled.count() / len(every) - 0.25) < 0.05
+    with connection.cursor() as cursor:
+        # With sequential scans priced out, a filter the index cannot serve would still be
+        # planned as one; this filter must be found through the bucket index.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = sampled.values("pk").query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "article_sample_bucket" in plan, plan
 
 
 def test_many_matches_come_headline_matches_first_then_newest():
