@@ -103,3 +103,15 @@ def test_a_parallel_workers_setting_that_is_no_number_is_named():
     result = run(["manage.py", "check"], **env)
     assert result.returncode != 0
     assert "DATABASE_PARALLEL_WORKERS must be a whole number or empty, not 'two'" in result.stderr
+
+
+def test_the_server_entry_point_freezes_what_it_loaded():
+    """A worker's Django, apps and views are left out of the collector's full collections."""
+    show = (
+        "import gc; before = gc.get_freeze_count(); import config.wsgi; "
+        "print('frozen', gc.get_freeze_count() - before)"
+    )
+    result = run(["-c", show], **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    frozen = int(result.stdout.split()[-1])
+    assert frozen > 50_000, result.stdout
