@@ -289,14 +289,16 @@ class Topic(models.Model):
 # How many buckets the articles are spread over for sampling: a sample is a whole number of
 # buckets, so a thousand lets it be as small as a thousandth of a list.
 SAMPLE_BUCKETS = 1000
+# An article's bucket, one expression for the index and for the samples that must match it.
+# Typed as an integer: untyped, Django compares it as a numeric, which the index cannot serve.
+SAMPLE_BUCKET = Mod("id", SAMPLE_BUCKETS, output_field=models.BigIntegerField())
 
 
 class ArticleQuerySet(models.QuerySet):
     def in_sample_buckets(self, buckets: int) -> "ArticleQuerySet":
         """The articles in the first ``buckets`` of SAMPLE_BUCKETS: a fixed, evenly spread
         ``buckets / SAMPLE_BUCKETS`` of them, the same every time."""
-        bucket = Mod("id", SAMPLE_BUCKETS, output_field=models.BigIntegerField())
-        return self.alias(sample_bucket=bucket).filter(sample_bucket__lt=buckets)
+        return self.alias(sample_bucket=SAMPLE_BUCKET).filter(sample_bucket__lt=buckets)
 
     def for_listing(self, *, body: bool = False) -> "ArticleQuerySet":
         """Everything an article card shows, fetched in a fixed number of queries.
@@ -567,7 +569,7 @@ class Article(models.Model):
             # Every article falls in one of SAMPLE_BUCKETS buckets by its id, so that a sample
             # of a list's matches is its full-text index ANDed with a range of buckets, and no
             # article's stored vector is read to draw it (archive/results.py).
-            models.Index(Mod("id", SAMPLE_BUCKETS), name="article_sample_bucket"),
+            models.Index(SAMPLE_BUCKET, name="article_sample_bucket"),
             # The headline's words ride along, so that a newest-first walk through the
             # headline matches reads the index alone (archive/results.py).
             models.Index(

@@ -308,9 +308,8 @@ def sampled_counts(
     A sample of buckets reads the full-text index's whole list of the words' matches, and
     then the sampled matches only; sampled pages read a fixed number of articles, each one's
     stored search vector with it. The first costs about 0.1 µs a listed match, the second
-    about 6 µs an article read, so the buckets pay up to about BUCKET_SAMPLE_LIMIT expected
-    matches (all of them at 100,000 articles; past 200,000 matches for one word at
-    1,000,000, the pages).
+    about 6 µs an article read, so the buckets are cheaper up to about BUCKET_SAMPLE_LIMIT
+    expected matches.
     """
     if expected <= BUCKET_SAMPLE_LIMIT:
         return bucket_sampled_counts(articles, facets, expected)

@@ -20,7 +20,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="article",
             index=models.Index(
-                django.db.models.functions.math.Mod("id", 1000), name="article_sample_bucket"
+                django.db.models.functions.math.Mod(
+                    "id", 1000, output_field=models.BigIntegerField()
+                ),
+                name="article_sample_bucket",
             ),
         ),
     ]
