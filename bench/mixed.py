@@ -34,6 +34,7 @@ from bench.run import (  # noqa: E402
     RESULTS,
     SEARCHES,
     WORK,
+    collect_static,
     existing_bench_database_url,
     fetch,
     percentile,
@@ -296,6 +297,7 @@ def main() -> int:
 
     base = f"http://127.0.0.1:{OURS_PORT}"
     print(f"{count:,} articles; gunicorn on {base}; {USERS} users for {SECONDS} s", flush=True)
+    collect_static(database_url)
     gunicorn = start_archive(database_url)
     try:
         try:

@@ -172,17 +172,25 @@ def archive_env(database_url: str) -> dict[str, str]:
     }
 
 
+def collect_static(database_url: str) -> None:
+    """What the servers serve from staticfiles/. Run once, before any server starts:
+    collectstatic rewrites the hashed files, and a server starting meanwhile finds one
+    missing and fails to boot."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=archive_env(database_url),
+        check=True,
+    )
+
+
 def start_archive(database_url: str, port: int = OURS_PORT, **settings: str) -> subprocess.Popen:
     """gunicorn serving the real app (config.wsgi, 2 sync workers) on 127.0.0.1:port, with
-    ``settings`` added to its environment."""
+    ``settings`` added to its environment; static files collected beforehand."""
     env = {**archive_env(database_url), **settings}
-    python = sys.executable
-    subprocess.run(
-        [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
     return subprocess.Popen(
         [
-            python,
+            sys.executable,
             "-m",
             "gunicorn",
             "config.wsgi",
@@ -226,6 +234,7 @@ def start_servers(database_url: str, sqlite_path: Path | None) -> list[subproces
     """The archive measured cold (every request counts its matches afresh), the archive as
     deployed (the next request for the same search reuses its counts), and Datasette when
     there is a SQLite copy to serve."""
+    collect_static(database_url)
     servers = [
         start_archive(database_url, ARCHIVE_COUNTS_CACHE_SECONDS="0"),
         start_archive(database_url, WARM_PORT),
