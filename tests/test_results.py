@@ -42,6 +42,7 @@ def corpus(django_db_setup, django_db_blocker, tmp_path_factory):
 def small_limits(monkeypatch):
     monkeypatch.setattr(plans, "EXACT_LIMIT", 500)
     monkeypatch.setattr(plans, "RANK_ALL_LIMIT", 100)
+    monkeypatch.setattr(plans, "HEADLINE_RANK_LIMIT", 100)
     monkeypatch.setattr(plans, "SAMPLE_ROWS", 1000)
 
 
@@ -200,7 +201,7 @@ def test_too_many_headline_matches_to_rank_come_newest_first(client, monkeypatch
     html = client.get("/articles/", {"q": "sheriff"}).content.decode()
     assert "in the headline come first, best match first," in html
 
-    monkeypatch.setattr(plans, "RANK_ALL_LIMIT", 5)
+    monkeypatch.setattr(plans, "HEADLINE_RANK_LIMIT", 5)
     found = results_for(q="sheriff")
     assert found.ranking == "headline_first"
     assert not found.headline_matches_ranked

@@ -105,7 +105,7 @@ class ArticlePagination(StrictPageNumberPagination):
             "type": "string",
             "enum": ["relevance", "headline_first", "newest", "oldest"],
             "description": "The order of the results: `relevance` — every match ranked; "
-            "`headline_first` — more than 2,000 matches, so those with the words in the "
+            "`headline_first` — more than 1,000 matches, so those with the words in the "
             "headline come first (best first, or newest first when there are more than "
             "2,000 of them), then the others newest first; `newest`; `oldest`.",
         }
