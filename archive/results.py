@@ -4,11 +4,12 @@ the plan for each chosen by how many articles match.
 A term found in most of the archive makes "rank every match" read every body's search vector
 (stored out of line, a few microseconds a row) and makes exact facet counts walk every match;
 a rare term makes "walk the date index until twenty match" read the whole table. So every list
-is first counted — exactly, reading at most EXACT_LIMIT + 1 matches, or from a sample when the
-planner expects far more — and the count picks the plan:
+is first counted — exactly, reading at most twice EXACT_LIMIT matches, or from a sample when
+the planner expects more — and the count picks the plan:
 
-- counts: up to EXACT_LIMIT matches the total and every facet count are exact, all from that
-  one statement; above it they are estimated from a sample of a few thousand matches (or, for
+- counts: up to EXACT_LIMIT matches (and up to twice that when the planner expects no more)
+  the total and every facet count are exact, all from that one statement; above it they are
+  estimated from a sample of a few thousand matches (or, for
   the commonest words in a large archive, of a few thousand articles) and shown as "about …";
 - relevance: up to RANK_ALL_LIMIT matches every match is ranked (headline words weigh more than
   body words); above it the articles with the words in their headline come first, best headline
@@ -44,6 +45,9 @@ SAMPLE_ROWS = 3_000
 # Up to how many expected matches a sample is drawn by buckets rather than by pages.
 BUCKET_SAMPLE_LIMIT = 200_000
 # How far above EXACT_LIMIT a planner's or a sample's estimate must be to be trusted as "more".
+# Below that, a count reads up to SURE_ABOVE * EXACT_LIMIT matches (exact_read_limit): a list
+# just past EXACT_LIMIT is then counted exactly by the one statement, where stopping at the
+# limit would make it pay for that statement and for a sample after it.
 SURE_ABOVE = 2
 FACET_LIMIT = 10
 FACET_NAMES = ("outlet", "jurisdiction", "state", "official", "topic")
@@ -81,7 +85,7 @@ OUTLETS, OFFICIALS, TOPICS = (model._meta.db_table for model in (Outlet, Officia
 
 # Each facet's busiest values among the articles in ``m``, one fragment per
 # facet, so that any set of facets over the same articles is one UNION ALL statement. Each
-# fragment runs only when ``{gate}`` holds: past EXACT_LIMIT matches the statement is only a
+# fragment runs only when ``{gate}`` holds: past the read limit the statement is only a
 # count. The two place facets share one pass over the articles' place ids (``places``).
 #
 # Thousands of values may be counted (every county, every official); only the busiest ten,
@@ -230,28 +234,35 @@ def _counting_rows(database: str, sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
+def exact_read_limit() -> int:
+    """How many matches an exact count reads before it gives up for a sample."""
+    return SURE_ABOVE * EXACT_LIMIT
+
+
 def exact_counts(
     articles: QuerySet, facets: tuple[str, ...]
 ) -> tuple[Tally, dict[str, list[FacetCount]]] | None:
     """The number of articles and the facets' counts, exactly, in one statement — or None
-    when more than EXACT_LIMIT articles match (the statement stops there)."""
-    sql, params = _counts_sql(articles, facets, limit=EXACT_LIMIT + 1)
+    when more than exact_read_limit() articles match (the statement stops there)."""
+    limit = exact_read_limit()
+    sql, params = _counts_sql(articles, facets, limit=limit + 1)
     total, counts = _read(_counting_rows(articles.db, sql, params), scale=None)
-    return None if total.value > EXACT_LIMIT else (total, counts)
+    return None if total.value > limit else (total, counts)
 
 
 def exact_counts_within(
     articles: QuerySet, within: tuple[str, list], facets: tuple[str, ...], alternatives: str
 ) -> tuple[Tally, dict[str, list[FacetCount]]] | None:
     """The counts of the articles meeting ``within`` and the ``alternatives`` facet over all
-    ``articles``, exactly, from one reading of them — or None when more than EXACT_LIMIT of
-    them match."""
+    ``articles``, exactly, from one reading of them — or None when more than
+    exact_read_limit() of them match."""
+    limit = exact_read_limit()
     sql, params = _counts_sql(
-        articles, facets, limit=EXACT_LIMIT + 1, within=within, alternatives=alternatives
+        articles, facets, limit=limit + 1, within=within, alternatives=alternatives
     )
     rows = _counting_rows(articles.db, sql, params)
     read = next(n for facet, *_, n in rows if facet == "read")
-    if read > EXACT_LIMIT:
+    if read > limit:
         return None
     total, counts = _read([row for row in rows if row[0] != "read"], scale=None)
     counts.setdefault(alternatives, [])
@@ -332,22 +343,23 @@ def planned_rows(articles: QuerySet) -> float:
 
 
 def measured_counts(articles: QuerySet, facets: tuple[str, ...]) -> tuple[Tally, dict]:
-    """Exact counts when at most EXACT_LIMIT articles match, estimates otherwise.
+    """Exact counts when at most EXACT_LIMIT articles match (and up to exact_read_limit()
+    when the planner expects no more), estimates otherwise.
 
-    Trying the exact count first costs reading EXACT_LIMIT + 1 rows whenever more match, so
-    when the planner expects far more the sample goes first, and its answer is kept only when
-    it, too, is far above the limit (a sample of pages can miss matches clustered on a few).
+    Trying the exact count first costs reading exact_read_limit() + 1 rows whenever more
+    match, so when the planner expects more the sample goes first, and its answer is kept only
+    when it, too, is above that (a sample of pages can miss matches clustered on a few).
     """
     estimate = None
     expected = planned_rows(articles)
-    if expected > SURE_ABOVE * EXACT_LIMIT:
+    if expected > exact_read_limit():
         estimate = sampled_counts(articles, facets, expected)
-        if estimate[0].value > SURE_ABOVE * EXACT_LIMIT:
+        if estimate[0].value > exact_read_limit():
             return estimate
     return (
         exact_counts(articles, facets)
         or estimate
-        or sampled_counts(articles, facets, max(expected, EXACT_LIMIT))
+        or sampled_counts(articles, facets, max(expected, exact_read_limit()))
     )
 
 
@@ -375,9 +387,10 @@ def counts_with_alternatives(
 ) -> tuple[Tally, dict] | None:
     """The list's tally and facets, and the alternatives of its one chosen facet, from one
     statement: the list is the part of the list-without-that-facet meeting its filter, so
-    when the wider list is within EXACT_LIMIT it is read once for both. None otherwise."""
+    when the wider list is within exact_read_limit() it is read once for both. None
+    otherwise."""
     wider = queryset_without(filterset, name)
-    if planned_rows(wider) > EXACT_LIMIT:
+    if planned_rows(wider) > exact_read_limit():
         return None
     within = filter_condition(filterset, name, wider.db)
     sql, params = wider.values("pk").query.sql_with_params()

@@ -73,6 +73,22 @@ def test_a_list_within_the_limit_is_counted_exactly_with_its_facets():
         assert value.count == Tally(matches("sheriff").filter(outlet__slug=value.slug).count())
 
 
+def test_a_list_just_past_the_limit_is_counted_exactly_by_one_statement():
+    """Stopping at EXACT_LIMIT would make a list just past it pay for a count that gives up
+    and for a sample after it; read up to twice the limit, it is counted exactly at once."""
+    true_total = matches("detainer").count()
+    assert plans.EXACT_LIMIT < true_total <= plans.exact_read_limit()
+    with CaptureQueriesContext(connection) as queries:
+        found = results_for(q="detainer")
+        tally, outlets = found.tally, found.facet_counts()["outlet"]
+    assert tally == Tally(true_total, exact=True)
+    assert len(counting_statements(queries)) == 1
+    drawn = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "TABLESAMPLE" not in drawn and "MOD(" not in drawn, "no sample is drawn"
+    for value in outlets:
+        assert value.count == Tally(matches("detainer").filter(outlet__slug=value.slug).count())
+
+
 @pytest.mark.parametrize("sample", ["buckets", "pages"])
 def test_a_list_beyond_the_limit_is_estimated_from_a_sample_and_labelled(
     client, sample, monkeypatch
