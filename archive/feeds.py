@@ -53,7 +53,9 @@ class ArticleFeed(Feed):
 
     def get_object(self, request: HttpRequest) -> ArticleFilter:
         filterset = ArticleFilter(
-            request.GET, queryset=Article.objects.for_listing(body=True), request=request
+            request.GET,
+            queryset=Article.objects.for_listing(body=True).prefetch_related("topics"),
+            request=request,
         )
         if not filterset.is_valid():
             raise InvalidParameters(filterset)

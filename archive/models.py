@@ -305,7 +305,8 @@ class ArticleQuerySet(models.QuerySet):
 
         The texts and the search columns stay in the database: they are most of a row's
         bytes and read out of line, and a card shows none of them (``body=True`` for a feed,
-        which quotes the body).
+        which quotes the body). A card names its places, not its topics or officials: a feed
+        or the API that lists those prefetches them itself.
         """
         large = ["raw_text", "search_vector", "headline_vector", "word_pairs"]
         large += ["place_ids", "official_ids", "topic_ids"]
@@ -317,8 +318,7 @@ class ArticleQuerySet(models.QuerySet):
             .prefetch_related(
                 models.Prefetch(
                     "jurisdictions", queryset=Jurisdiction.objects.order_by("kind", "name")
-                ),
-                "topics",
+                )
             )
         )
 

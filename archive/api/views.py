@@ -121,7 +121,7 @@ class ArticleFilterBackend(DjangoFilterBackend):
 class ArticleListView(generics.ListAPIView):
     """Articles, filtered, searched and ordered exactly as on /articles/, with facet counts."""
 
-    queryset = Article.objects.for_listing().prefetch_related("officials")
+    queryset = Article.objects.for_listing().prefetch_related("officials", "topics")
     serializer_class = ArticleSerializer
     filter_backends = [ArticleFilterBackend]
     filterset_class = ArticleFilter
