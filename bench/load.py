@@ -124,6 +124,9 @@ def corpus_articles(count: int, tags: Tags) -> Iterator[tuple[CorpusArticle, New
         )
 
 
+PROGRESS_EVERY = 50_000  # articles between two progress lines of a load
+
+
 def load(count: int, sqlite_path: Path | None) -> dict:
     """Generate ``count`` articles into both databases (PostgreSQL alone when ``sqlite_path``
     is None); returns load figures.
@@ -143,7 +146,15 @@ def load(count: int, sqlite_path: Path | None) -> dict:
     def rows():
         nonlocal producing
         started = time.perf_counter()
-        for item, article in corpus_articles(count, tags):
+        for handed, (item, article) in enumerate(corpus_articles(count, tags)):
+            if handed and handed % PROGRESS_EVERY == 0:
+                # The loader takes rows a batch or two ahead of what it has written.
+                elapsed = time.perf_counter() - loading_started
+                print(
+                    f"  {handed:,} of {count:,} articles handed to the loader in {elapsed:.0f} s "
+                    f"({handed / elapsed:,.0f}/s)",
+                    flush=True,
+                )
             first_place = tags.places[item.places[0]]
             sqlite_rows.append(
                 (
@@ -164,12 +175,14 @@ def load(count: int, sqlite_path: Path | None) -> dict:
             producing += time.perf_counter() - started
             yield article
             started = time.perf_counter()
+        if count >= LARGE_LOAD:
+            print("  every article handed over; the search indexes are built next", flush=True)
 
     def flush_sqlite():
         lite.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)", sqlite_rows)
         sqlite_rows.clear()
 
-    started = time.perf_counter()
+    started = loading_started = time.perf_counter()
     # The generator has no length to tell the loader this is a large load.
     loaded = bulk_load_articles(rows(), rebuild_indexes=count >= LARGE_LOAD)
     seconds = time.perf_counter() - started
