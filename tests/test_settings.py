@@ -115,3 +115,26 @@ def test_the_server_entry_point_freezes_what_it_loaded():
     assert result.returncode == 0, result.stderr
     frozen = int(result.stdout.split()[-1])
     assert frozen > 50_000, result.stdout
+
+
+START_AND_SHOW_SETTINGS = (
+    "import psycopg\n"
+    "from config.database import EMBEDDED_SETTINGS, embedded_database_url, stop_embedded_server\n"
+    "with psycopg.connect(embedded_database_url('postgres')) as conn:\n"
+    "    for name in EMBEDDED_SETTINGS:\n"
+    "        print(name, conn.execute(f'SHOW {name}').fetchone()[0])\n"
+    "stop_embedded_server()"
+)
+
+
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="the embedded server's own")
+def test_a_new_embedded_server_starts_with_its_memory_settings(tmp_path):
+    """A new data directory is made, started, given the settings and restarted with them."""
+    from config.database import EMBEDDED_SETTINGS
+
+    data = tmp_path / "data"
+    result = run(["-c", START_AND_SHOW_SETTINGS], ARCHIVE_DATA_DIR=str(data))
+    assert result.returncode == 0, result.stderr
+    for name, value in EMBEDDED_SETTINGS.items():
+        assert f"{name} {value}" in result.stdout
+    assert (data / "postgres" / "postgresql.auto.conf").read_text().count("shared_buffers") == 1
