@@ -9,8 +9,8 @@ the planner expects more — and the count picks the plan:
 
 - counts: up to EXACT_LIMIT matches (and up to twice that when the planner expects no more)
   the total and every facet count are exact, all from that one statement; above it they are
-  estimated from a sample of a few thousand matches (or, for
-  the commonest words in a large archive, of a few thousand articles) and shown as "about …";
+  estimated from a sample of a few thousand matches (or, for the commonest words in a large
+  archive, of a few thousand articles) and shown as "about …";
 - relevance: up to RANK_ALL_LIMIT matches every match is ranked (headline words weigh more than
   body words); above it the articles with the words in their headline come first, best headline
   match first, then all the others newest first — and the page says which order it shows.
