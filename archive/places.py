@@ -70,10 +70,16 @@ def state_of(place: Jurisdiction) -> Jurisdiction | None:
 
 
 def state_county_map(place: Jurisdiction, counts: dict[int, int]) -> RenderedMap | None:
-    """The county map of a place's state, the place's county (or itself) outlined.
+    """The county map of a place's state, the place's county (or itself) outlined, kept
+    drawn until the archive changes (a renamed place changes it too), so that a page does not
+    check the outlines against the gazetteer and shade them again on every request.
 
     ``counts`` must cover the state's places. Territories have no map.
     """
+    return cached(f"place-map:{place.pk}", lambda: _state_county_map(place, counts))
+
+
+def _state_county_map(place: Jurisdiction, counts: dict[int, int]) -> RenderedMap | None:
     state = state_of(place)
     if state is None or state.fips not in atlas().states:
         return None

@@ -71,6 +71,20 @@ def test_the_map_follows_new_articles_and_renamed_places(client):
     assert "<County>" not in html
 
 
+def test_a_place_pages_map_follows_renamed_places_and_new_articles(client):
+    url = "/jurisdictions/loving-county-tx/"
+    before = map_areas(client.get(url).content.decode())
+    assert before["48301"]["title"] == "Loving County, TX: no articles"
+    winkler = place("winkler-county-tx")
+    winkler.name = "Winkler <County>"
+    winkler.save()
+    make_article("Loving County sheriff signs agreement", jurisdictions=[place("loving-county-tx")])
+    after = map_areas(client.get(url).content.decode())
+    assert after["48495"]["title"] == "Winkler &lt;County&gt;, TX: no articles"
+    loving = after["48301"]
+    assert (loving["count"], loving["title"]) == ("1", "Loving County, TX: 1 article")
+
+
 def test_the_states_map_shades_states_by_their_count(client):
     html = client.get("/jurisdictions/", {"map": "states"}).content.decode()
     areas = map_areas(html)
