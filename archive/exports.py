@@ -16,12 +16,11 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import batched
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.urls import reverse
 from django.utils.http import content_disposition_header
 
 from archive.dates import DatePrecision, PartialDate
 from archive.filters import ArticleFilter
-from archive.models import Article, ArticleQuerySet, Jurisdiction
+from archive.models import Article, ArticleQuerySet, Jurisdiction, page_path
 from archive.results import ArticleResults
 
 # Rows fetched per round trip: large enough that the four queries per chunk are few, small
@@ -122,7 +121,7 @@ def export_rows(
             )
             cells = [
                 row.slug,
-                absolute_url(reverse("archive:article", kwargs={"slug": row.slug})),
+                absolute_url(page_path("archive:article", row.slug)),
                 row.headline,
                 published,
                 "true" if row.date_uncertain else "false",

@@ -18,11 +18,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connections, router
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from archive.models import Jurisdiction
+from archive.models import Jurisdiction, page_path
 
 ATLAS_FILE = Path(settings.BASE_DIR) / "static" / "vendor" / "us-atlas" / "counties-albers-10m.json"
 WIDTH, HEIGHT = 975, 610
@@ -229,7 +228,6 @@ def _frame(shapes: list[Shape]) -> str:
 def _build_layer(places: dict[str, Jurisdiction], level: str, state_fips: str | None) -> Layer:
     shapes = atlas().counties if level == "county" else atlas().states
     chosen = [s for fips, s in sorted(shapes.items()) if not state_fips or fips[:2] == state_fips]
-    link_prefix = reverse("archive:jurisdiction", kwargs={"slug": "-"})[:-2]
     parts, by_place = [], {}
     for shape in chosen:
         place = places.get(shape.fips)
@@ -240,7 +238,8 @@ def _build_layer(places: dict[str, Jurisdiction], level: str, state_fips: str | 
                 f'<path d="{shape.path}"/></g>'
             )
             continue
-        opening = f'<a href="{link_prefix}{escape(place.slug)}/" data-fips="{shape.fips}"'
+        href = escape(page_path("archive:jurisdiction", place.slug))
+        opening = f'<a href="{href}" data-fips="{shape.fips}"'
         area = Area(shape, opening, escape(str(place)))
         by_place[place.pk] = (len(parts), area)
         parts.append(_unshaded(area))

@@ -5,8 +5,9 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import clear_script_prefix, reverse, set_script_prefix
 
-from archive.models import Article
+from archive.models import Article, Jurisdiction, Official, Outlet, Topic
 from tests.factories import make_article, official, outlet, place, topic
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +46,27 @@ def test_pages_answer(client, url):
 )
 def test_unknown_slugs_are_404(client, url):
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("script_prefix", ["/", "/archive/"])
+def test_every_tag_and_article_links_to_the_path_reverse_gives(script_prefix):
+    set_script_prefix(script_prefix)
+    try:
+        for model, name in [
+            (Article, "article"),
+            (Jurisdiction, "jurisdiction"),
+            (Outlet, "outlet"),
+            (Official, "official"),
+            (Topic, "topic"),
+        ]:
+            objects = list(model.objects.all()[:50])
+            assert objects, f"the seed archive has no {name}"
+            for obj in objects:
+                expected = reverse(f"archive:{name}", kwargs={"slug": obj.slug})
+                assert expected.startswith(script_prefix)
+                assert obj.get_absolute_url() == expected
+    finally:
+        clear_script_prefix()
 
 
 def test_home_shows_search_newest_articles_and_ways_in(client):
