@@ -70,16 +70,10 @@ def state_of(place: Jurisdiction) -> Jurisdiction | None:
 
 
 def state_county_map(place: Jurisdiction, counts: dict[int, int]) -> RenderedMap | None:
-    """The county map of a place's state, the place's county (or itself) outlined, kept
-    drawn until the archive changes (a renamed place changes it too), so that a page does not
-    check the outlines against the gazetteer and shade them again on every request.
+    """The county map of a place's state, the place's county (or itself) outlined.
 
     ``counts`` must cover the state's places. Territories have no map.
     """
-    return cached(f"place-map:{place.pk}", lambda: _state_county_map(place, counts))
-
-
-def _state_county_map(place: Jurisdiction, counts: dict[int, int]) -> RenderedMap | None:
     state = state_of(place)
     if state is None or state.fips not in atlas().states:
         return None
@@ -148,24 +142,39 @@ def counts_within(place: Jurisdiction) -> dict[int, int]:
     )
 
 
-def place_figures(place: Jurisdiction, articles: QuerySet) -> dict:
-    """What a place's page shows beside its articles — the officials they name most, their
-    outlets, the articles per month — the same for every page of them, so computed once until
-    the archive changes. The timeline is kept drawn: a bar and a table row for each of up to
-    144 months took longer to render than the rest of the page's figures to count."""
-    return cached(f"place-figures:{place.pk}", lambda: _place_figures(articles))
+def place_figures(place: Jurisdiction, articles: QuerySet, counts: dict[int, int]) -> dict:
+    """What a place's page shows beside its articles — its state's map, the places inside it,
+    its officials, the officials and outlets its articles name most, the articles per month —
+    the same for every page of them, so kept drawn until the archive changes (a renamed place
+    or official changes it too). Drawn afresh, they were a fifth of the page's time: the
+    state's map alone is checked against the gazetteer and shaded county by county.
+
+    ``articles`` are the place's; ``counts`` (counts_within) cover its state.
+    """
+    return cached(f"place-figures:{place.pk}", lambda: _place_figures(place, articles, counts))
 
 
-def _place_figures(articles: QuerySet) -> dict:
-    return {
+def _place_figures(place: Jurisdiction, articles: QuerySet, counts: dict[int, int]) -> dict:
+    children = children_of(place, counts)
+    beside = {
+        "tag": place,
+        "place_map": state_county_map(place, counts),
+        "place_map_state": state_of(place),
+        "children": children,
+        "serving": Official.objects.using(articles.db)
+        .filter(jurisdiction__in=Jurisdiction.objects.within([place]))
+        .select_related("jurisdiction")
+        .order_by("name")[:20],
         "officials": officials_named(articles),
-        "outlets": list(
-            Outlet.objects.using(articles.db)
-            .filter(articles__in=articles.values("pk"))
-            .annotate(article_count=Count("articles"))
-            .order_by("-article_count", "name")[:20]
-        ),
+        "outlets": Outlet.objects.using(articles.db)
+        .filter(articles__in=articles.values("pk"))
+        .annotate(article_count=Count("articles"))
+        .order_by("-article_count", "name")[:20],
+    }
+    return {
+        "has_children": bool(children),
         "timeline_html": render_to_string(
             "includes/_timeline.html", {"timeline": monthly_timeline(articles)}
         ),
+        "aside_html": render_to_string("includes/_place_aside.html", beside),
     }

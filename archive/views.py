@@ -24,13 +24,11 @@ from archive.models import (
 )
 from archive.places import (
     PLACE_SEARCH_LIMIT,
-    children_of,
     counts_within,
     find_places,
     kind_label,
     place_figures,
     place_tree,
-    state_county_map,
     state_of,
 )
 from archive.results import ArticleResults
@@ -244,20 +242,12 @@ class JurisdictionView(TaggedArticlesView):
 
     def get_context_data(self, **kwargs):
         place = self.object
-        articles = self.tagged_articles()
-        state = state_of(place)
         # Counts within the state serve the children and the state's county map alike.
-        counts = counts_within(state or place)
+        counts = counts_within(state_of(place) or place)
         return super().get_context_data(
             parent=place.parent,
-            children=children_of(place, counts),
-            serving=Official.objects.filter(jurisdiction__in=Jurisdiction.objects.within([place]))
-            .select_related("jurisdiction")
-            .order_by("name")[:20],
-            place_map=state_county_map(place, counts),
-            place_map_state=state,
             kind_label=kind_label(place),
-            **place_figures(place, articles),
+            **place_figures(place, self.tagged_articles(), counts),
             **kwargs,
         )
 

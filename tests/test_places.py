@@ -7,7 +7,7 @@ import pytest
 from archive.facets import place_counts
 from archive.models import Article, Jurisdiction
 from archive.usmap import shade_class
-from tests.factories import make_article, place
+from tests.factories import make_article, official, place
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +148,17 @@ def test_a_place_page_shows_parent_children_officials_and_outlets(client):
     county = client.get("/jurisdictions/wake-county-nc/").content.decode()
     assert 'in <a href="/jurisdictions/north-carolina/">North Carolina</a>' in county
     assert "Gerald Baker" in county
+
+
+def test_what_a_place_page_shows_beside_its_articles_follows_edits(client):
+    url = "/jurisdictions/maryland/"
+    assert "Montgomery County Executive" in client.get(url).content.decode()
+    elrich = official("marc-elrich")
+    elrich.role = "County <Executive>"
+    elrich.save()
+    html = client.get(url).content.decode()
+    serving = re.search(r'id="serving-heading".*?</section>', html, re.S).group(0)
+    assert "County &lt;Executive&gt;" in serving and "Montgomery County Executive" not in html
 
 
 def test_the_timeline_counts_articles_per_month(client):
