@@ -142,19 +142,19 @@ def counts_within(place: Jurisdiction) -> dict[int, int]:
     )
 
 
-def place_figures(place: Jurisdiction, articles: QuerySet, counts: dict[int, int]) -> dict:
+def place_figures(place: Jurisdiction, articles: QuerySet) -> dict:
     """What a place's page shows beside its articles — its state's map, the places inside it,
     its officials, the officials and outlets its articles name most, the articles per month —
     the same for every page of them, so kept drawn until the archive changes (a renamed place
     or official changes it too). Drawn afresh, they were a fifth of the page's time: the
     state's map alone is checked against the gazetteer and shaded county by county.
-
-    ``articles`` are the place's; ``counts`` (counts_within) cover its state.
     """
-    return cached(f"place-figures:{place.pk}", lambda: _place_figures(place, articles, counts))
+    return cached(f"place-figures:{place.pk}", lambda: _place_figures(place, articles))
 
 
-def _place_figures(place: Jurisdiction, articles: QuerySet, counts: dict[int, int]) -> dict:
+def _place_figures(place: Jurisdiction, articles: QuerySet) -> dict:
+    # Counts within the state serve the children and the state's county map alike.
+    counts = counts_within(state_of(place) or place)
     children = children_of(place, counts)
     beside = {
         "tag": place,

@@ -24,12 +24,10 @@ from archive.models import (
 )
 from archive.places import (
     PLACE_SEARCH_LIMIT,
-    counts_within,
     find_places,
     kind_label,
     place_figures,
     place_tree,
-    state_of,
 )
 from archive.results import ArticleResults
 from archive.search import is_shortened, render_marked
@@ -242,12 +240,10 @@ class JurisdictionView(TaggedArticlesView):
 
     def get_context_data(self, **kwargs):
         place = self.object
-        # Counts within the state serve the children and the state's county map alike.
-        counts = counts_within(state_of(place) or place)
         return super().get_context_data(
             parent=place.parent,
             kind_label=kind_label(place),
-            **place_figures(place, self.tagged_articles(), counts),
+            **place_figures(place, self.tagged_articles()),
             **kwargs,
         )
 
