@@ -153,13 +153,14 @@ def place_figures(place: Jurisdiction, articles: QuerySet) -> dict:
 
 
 def _place_figures(place: Jurisdiction, articles: QuerySet) -> dict:
+    state = state_of(place)
     # Counts within the state serve the children and the state's county map alike.
-    counts = counts_within(state_of(place) or place)
+    counts = counts_within(state or place)
     children = children_of(place, counts)
     beside = {
         "tag": place,
         "place_map": state_county_map(place, counts),
-        "place_map_state": state_of(place),
+        "place_map_state": state,
         "children": children,
         "serving": Official.objects.using(articles.db)
         .filter(jurisdiction__in=Jurisdiction.objects.within([place]))
