@@ -69,7 +69,12 @@ class SlugsField(django_filters.fields.ModelMultipleChoiceField):
 
     def clean(self, value):
         self.retired = {}
-        return super().clean([v for v in value or [] if str(v).strip()])
+        value = [v for v in value or [] if str(v).strip()]
+        if not value and not self.required:
+            # Nothing chosen: an empty list, which the filter skips, rather than the field's
+            # empty queryset, which each test of "anything chosen?" would evaluate.
+            return []
+        return super().clean(value)
 
     def _check_values(self, value):
         try:

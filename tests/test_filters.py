@@ -4,7 +4,11 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.http import QueryDict
+from django.template import engines
+from django.test import RequestFactory
 
+from archive.facets import _toggled
 from archive.models import Article, Official
 from tests.factories import make_article, make_detainer_stories
 
@@ -144,6 +148,33 @@ def test_a_facet_value_counted_alone_equals_choosing_it_alone(client):
     for facet, value, count, _href in facet_links(response):
         if facet == "jurisdiction":
             assert result_count(client.get("/articles/", {"jurisdiction": value})) == count
+
+
+@pytest.mark.parametrize(
+    ("given", "key", "value", "selected"),
+    [
+        ("", "outlet", "fox-news", False),
+        ("q=ICE&page=3", "outlet", "fox-news", False),
+        ("outlet=a&q=ICE&outlet=b", "outlet", "b", True),
+        ("outlet=a&q=ICE&outlet=b", "outlet", "c", False),
+        ("state=TX&q=sheriff+%22county+jail%22", "state", "CA", False),
+        ("state=TX&q=caf%C3%A9&topic=x", "state", "TX", True),
+        ("published_after=2024-01-01&sort=newest", "published_after", "2024-01-01", True),
+        ("q=a%26b%3Dc&official=x", "official", "y", False),
+    ],
+)
+def test_a_facet_link_is_the_query_string_querystring_would_write(given, key, value, selected):
+    """Facet and chip links are written without {% querystring %}, and must say the same."""
+    data = QueryDict(given)
+    params = data.copy()
+    params.pop("page", None)
+    values = [v for v in params.getlist(key) if v != value]
+    if key in {"state", "published_after", "published_before"}:
+        values = []
+    params.setlist(key, values if selected else [*values, value])
+    template = engines["django"].from_string("{% querystring params %}")
+    expected = template.render({"params": params}, RequestFactory().get("/"))
+    assert _toggled(data, key, value, selected).replace("&", "&amp;") == expected
 
 
 def test_chosen_values_are_shown_and_their_link_removes_them(client):
