@@ -107,10 +107,7 @@ def _selected_values(filterset, key: str) -> list[tuple[str, str]]:
     if not value:
         return []
     if key == "state":
-        name = (
-            Jurisdiction.objects.states().filter(postal_code=value).values_list("name", flat=True)
-        )
-        return [(value, name.first() or value)]
+        return [(value, filterset.form.fields["state"].state_name or value)]
     return [(obj.slug, obj.name) for obj in value]
 
 

@@ -30,12 +30,21 @@ class StateField(forms.CharField):
 
     default_error_messages = {"unknown": "There is no state with the postal code “%(value)s”."}
 
+    # The chosen state's name, read with the check that it exists: the page names it twice
+    # (its facet, its filter chip), and asking for it each time cost a statement each.
+    state_name: str = ""
+
     def clean(self, value):
         value = (super().clean(value) or "").strip().upper()
-        if value and not Jurisdiction.objects.states().filter(postal_code=value).exists():
-            raise forms.ValidationError(
-                self.error_messages["unknown"], code="unknown", params={"value": value}
-            )
+        self.state_name = ""
+        if value:
+            states = Jurisdiction.objects.states().filter(postal_code=value)
+            name = states.values_list("name", flat=True).first()
+            if name is None:
+                raise forms.ValidationError(
+                    self.error_messages["unknown"], code="unknown", params={"value": value}
+                )
+            self.state_name = name
         return value
 
 

@@ -200,6 +200,28 @@ def test_list_page_queries_do_not_grow_with_the_archive(client, django_assert_nu
     assert result_count(response) == 33
 
 
+def test_a_chosen_state_is_named_on_its_chip_and_facet_from_one_lookup(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/articles/", {"q": "detainer", "state": "md"})
+    html = response.content.decode()
+    assert "<span>State: Maryland</span>" in html
+    chosen = re.search(
+        r'<li class="is-selected">\s*<a href="[^"]*" data-facet="state"'
+        r'[^>]*>\s*<span class="facet__name">✓ Maryland</span>',
+        html,
+    )
+    assert chosen, "the state facet shows the chosen state by name"
+    names = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "archive_jurisdiction"."name"')
+    ]
+    assert len(names) == 1, names  # read with the check that the state exists
+
+
 def test_a_facet_shows_its_ten_busiest_values_ties_by_name(client):
     """Only the busiest values are named: the busiest first, then those tied with the tenth
     in alphabetical order, whichever order they were counted in."""
