@@ -498,6 +498,10 @@ class ArticleResults:
         if not isinstance(index, slice):
             raise TypeError("ArticleResults is read a page (a slice) at a time")
         start, stop = index.start or 0, index.stop
+        if self.ranking == "relevance":
+            # Every match is ranked, so every match's row is visited anyway: the page's rows
+            # come with the ranking, in one statement rather than ids first and rows after.
+            return list(self.filterset.qs[start:stop])
         # Ids first, rows after: a walk of the newest index then reads only the index (and,
         # for headline matches, the headlines' vectors included in it), never the rows.
         ids: list[int] = []

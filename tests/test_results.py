@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
@@ -159,6 +160,21 @@ def test_few_matches_are_all_ranked():
     assert found.ranking == "relevance"
     assert found.tally.exact
     assert [a.pk for a in found[0:20]] == list(matches("quokka").values_list("pk", flat=True)[:20])
+
+
+def test_a_fully_ranked_page_reads_its_rows_with_the_ranking():
+    per_outlet = matches("sheriff").order_by().values("outlet__slug").annotate(n=Count("pk"))
+    outlet = per_outlet.filter(n__gt=1, n__lte=20).order_by("-n")[0]["outlet__slug"]
+    found = results_for(q="sheriff", outlet=outlet)
+    assert found.ranking == "relevance" and found.count() > 1
+    with CaptureQueriesContext(connection) as queries:
+        page = found[0:20]
+    ranked = [q["sql"] for q in queries.captured_queries if "ts_rank" in q["sql"]]
+    assert len(ranked) == 1, ranked
+    assert '"archive_article"."headline"' in ranked[0], "the ranking statement reads the rows"
+    expected = matches("sheriff").filter(outlet__slug=outlet)
+    assert [a.pk for a in page] == list(expected.values_list("pk", flat=True)[:20])
+    assert all(a.outlet.slug == outlet for a in page), "rows come with their outlet"
 
 
 def test_the_page_says_which_order_it_shows(client):
