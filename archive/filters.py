@@ -149,7 +149,8 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.search(value)
 
     def filter_jurisdiction(self, queryset, name, places):
-        # An empty selection arrives as an empty queryset, which django-filter passes on.
+        # An empty selection never gets here (SlugsField cleans it to [], which is skipped);
+        # the guard keeps the method right when called on its own.
         return queryset.in_jurisdictions(places) if places else queryset
 
     def filter_state(self, queryset, name, postal_code):
