@@ -86,9 +86,7 @@ def _toggled(data: QueryDict, key: str, value: str, selected: bool) -> str:
     encoding it in the template, cost a few milliseconds of every search page. The order and
     encoding are the tag's: the parameters as they came, a new one last.
     """
-    values = [v for v in data.getlist(key) if v != value]
-    if key in SINGLE_VALUED:
-        values = []
+    values = [] if key in SINGLE_VALUED else [v for v in data.getlist(key) if v != value]
     if not selected:
         values.append(value)
     pairs = []
