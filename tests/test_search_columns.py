@@ -1,0 +1,83 @@
+"""An article's search vector and word pairs: computed by one trigger from a single parse of
+its text (migration 0016), always equal to the expressions the model declares for them."""
+
+import pytest
+from django.db import connection
+
+from archive.bulk import NewArticle, bulk_load_articles
+from archive.models import Article
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+# What the model declares, computed afresh from each row's text.
+DECLARED = """
+    SELECT a.search_vector = e.vector, a.word_pairs = archive_word_pairs(e.vector)
+    FROM archive_article a,
+    LATERAL (
+        SELECT setweight(to_tsvector('english', COALESCE(a.headline, '')), 'A')
+            || setweight(to_tsvector('english', COALESCE(a.body, '')), 'B') AS vector
+    ) e
+    WHERE a.id = %s"""
+
+
+def stored_as_declared(article: Article) -> tuple[bool, bool]:
+    with connection.cursor() as cursor:
+        cursor.execute(DECLARED, [article.pk])
+        return cursor.fetchone()
+
+
+def found(query: str) -> list[str]:
+    return sorted(Article.objects.search(query).values_list("headline", flat=True))
+
+
+def test_a_new_article_holds_its_vector_and_pairs():
+    article = make_article("Quokka sanctuary", "The county jail keeps no quokkas.")
+    assert stored_as_declared(article) == (True, True)
+    assert found('"county jail" quokka') == ["Quokka sanctuary"]
+
+
+def test_a_saved_edit_to_the_text_is_searchable_at_once():
+    article = make_article("Wombat policy", "The bandicoot spoke.")
+    article.headline = "Numbat policy"
+    article.body = "The county jail answered."
+    article.save()
+    assert stored_as_declared(article) == (True, True)
+    assert found("wombat") == [] and found("bandicoot") == []
+    assert found('"county jail" numbat') == ["Numbat policy"]
+
+
+def test_an_update_through_a_queryset_is_searchable_at_once():
+    article = make_article("Bilby policy", "Nothing yet.")
+    Article.objects.filter(pk=article.pk).update(body="A detainer from the county jail.")
+    assert stored_as_declared(article) == (True, True)
+    assert found('"county jail" bilby') == ["Bilby policy"]
+
+
+def test_only_the_trigger_sets_the_columns():
+    """A direct write to either column is undone: they always say what the text holds."""
+    article = make_article("Potoroo policy", "The county jail.")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE archive_article SET search_vector = '', word_pairs = '' WHERE id = %s",
+            [article.pk],
+        )
+    assert stored_as_declared(article) == (True, True)
+    assert found('"county jail" potoroo') == ["Potoroo policy"]
+
+
+def test_bulk_loaded_articles_hold_their_vector_and_pairs():
+    bulk_load_articles(
+        [
+            NewArticle(
+                headline=f"Loaded quoll story {n}",
+                slug=f"loaded-quoll-story-{n}",
+                raw_text=f"Loaded quoll story {n}\n\nThe county jail, take {n}.",
+                body=f"The county jail, take {n}.",
+            )
+            for n in range(3)
+        ]
+    )
+    for article in Article.objects.filter(slug__startswith="loaded-quoll-story-"):
+        assert stored_as_declared(article) == (True, True)
+    assert len(found('"county jail" quoll')) == 3
