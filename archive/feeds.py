@@ -96,7 +96,7 @@ class ArticleFeed(Feed):
         facts = [article.outlet.name if article.outlet else "Outlet unknown"]
         if article.published:
             facts.append(article.published.display())
-        facts += [str(place) for place in article.jurisdictions.all()]
+        facts += [str(place) for place in article.listed_places]
         text = getattr(article, "snippet", None) or escape(Truncator(article.body).words(60))
         return xml_safe(f"<p>{escape(' · '.join(facts))}</p><p>{text}</p>")
 
@@ -115,5 +115,5 @@ class ArticleFeed(Feed):
         return article.updated_at
 
     def item_categories(self, article: Article) -> list[str]:
-        places = [str(place) for place in article.jurisdictions.all()]
+        places = [str(place) for place in article.listed_places]
         return [xml_safe(name) for name in (*places, *(t.name for t in article.topics.all()))]

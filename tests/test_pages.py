@@ -193,3 +193,24 @@ def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok\n"
+
+
+def test_a_card_names_its_places_from_the_rows_own_statement(client):
+    """Places on a card come in the statement that reads the rows: states after counties and
+    cities, each linked; no statement of their own."""
+    maryland = Jurisdiction.objects.get(kind="state", postal_code="MD")
+    county = Jurisdiction.objects.get(slug="baltimore-county-md")
+    make_article("Numbat county card", "A numbat story.", jurisdictions=[maryland, county])
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/articles/", {"q": "numbat"}).content.decode()
+    card = html[html.index("Numbat county card") :]
+    card = card[: card.index("</article>")]
+    links = re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', card)
+    assert links == [
+        (county.get_absolute_url(), str(county)),
+        (maryland.get_absolute_url(), str(maryland)),
+    ]
+    place_reads = [
+        q["sql"] for q in queries.captured_queries if 'FROM "archive_jurisdiction"' in q["sql"]
+    ]
+    assert all('"archive_article"' in sql for sql in place_reads), place_reads

@@ -57,7 +57,7 @@ class ArticleSerializer(serializers.ModelSerializer):
     outlet = TagSerializer(allow_null=True, read_only=True)
     published = serializers.SerializerMethodField()
     published_precision = serializers.SerializerMethodField()
-    jurisdictions = TagSerializer(many=True, read_only=True)
+    jurisdictions = TagSerializer(many=True, read_only=True, source="listed_places")
     officials = TagSerializer(many=True, read_only=True)
     topics = TagSerializer(many=True, read_only=True)
     snippet = serializers.SerializerMethodField(
