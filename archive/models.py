@@ -548,7 +548,8 @@ class Article(models.Model):
     sha256 = models.CharField("SHA-256 of the raw text", max_length=64, editable=False)
     # search_vector and word_pairs are declared generated so that Django never writes them and
     # their expressions say what they hold; in the database one row trigger computes both from
-    # a single parse of the text (migration 0016).
+    # a single parse of the text (migration 0016), which a generated column cannot do. Change
+    # an expression here and the trigger together: tests/test_search_columns.py compares them.
     search_vector = models.GeneratedField(
         expression=article_search_vector(), output_field=SearchVectorField(), db_persist=True
     )
