@@ -1,8 +1,8 @@
 """An index of places by kind.
 
-Every counting statement splits the matches" places into states and the rest
-(``SELECT id FROM archive_jurisdiction WHERE kind = "state"``, archive/results.py): a scan of
-the gazetteer"s 3,290 places, twice a statement (0.3 ms of a rare word"s 1.5), becomes a
+Every counting statement splits the matches' places into states and the rest
+(``SELECT id FROM archive_jurisdiction WHERE kind = 'state'``, archive/results.py): a scan of
+the gazetteer's 3,290 places, twice a statement (0.3 ms of a rare word's 1.5), becomes a
 lookup of its 56 states.
 """
 
