@@ -5,26 +5,25 @@ import pytest
 from django.db import connection
 
 from archive.bulk import NewArticle, bulk_load_articles
-from archive.models import Article
+from archive.models import Article, article_search_vector
+from archive.phrases import WordPairs
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
-# What the model declares, computed afresh from each row's text.
-DECLARED = """
-    SELECT a.search_vector = e.vector, a.word_pairs = archive_word_pairs(e.vector)
-    FROM archive_article a,
-    LATERAL (
-        SELECT setweight(to_tsvector('english', COALESCE(a.headline, '')), 'A')
-            || setweight(to_tsvector('english', COALESCE(a.body, '')), 'B') AS vector
-    ) e
-    WHERE a.id = %s"""
-
 
 def stored_as_declared(article: Article) -> tuple[bool, bool]:
-    with connection.cursor() as cursor:
-        cursor.execute(DECLARED, [article.pk])
-        return cursor.fetchone()
+    """Whether the stored vector and pairs equal the model's declared expressions, computed
+    afresh from the row's text."""
+    declared = article_search_vector()
+    stored, expected, pairs, expected_pairs = (
+        Article.objects.filter(pk=article.pk)
+        .annotate(declared=declared, declared_pairs=WordPairs(declared))
+        .values_list("search_vector", "declared", "word_pairs", "declared_pairs")
+        .get()
+    )
+    assert expected and expected_pairs, "the declared expressions give something to compare"
+    return stored == expected, pairs == expected_pairs
 
 
 def found(query: str) -> list[str]:
