@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from archive.models import SNIPPET_WINDOW, Article, snippet_window
-from tests.factories import make_article
+from archive.models import SNIPPET_WINDOW, Article, Jurisdiction, Outlet, snippet_window
+from tests.factories import make_article, place
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +154,33 @@ def test_the_snippet_window_finds_a_word_in_any_case():
     )
     assert "spoke about a QUOKKA." in window
     assert len(window) == SNIPPET_WINDOW
+
+
+def test_cards_and_facets_escape_every_stored_name(client):
+    hostile = '<img src=x onerror="alert(1)"> & Co'
+    county = Jurisdiction.objects.create(
+        name=hostile,
+        slug="hostile-county-md",
+        kind="county",
+        postal_code="MD",
+        parent=place("maryland"),
+    )
+    make_article(
+        f"Headline {hostile}",
+        "The word quixotry, once.",
+        outlet=Outlet.objects.create(name=hostile, slug="hostile-outlet"),
+        jurisdictions=[county],
+    )
+    html = client.get("/articles/", {"q": 'quixotry or "<b>"'}).content.decode()
+
+    assert "<img" not in html
+    escaped = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; Co"
+    card = re.search(r'<article class="card">.*?</article>', html, re.S).group(0)
+    assert f"Headline {escaped}</a></h3>" in card  # the headline
+    assert f'<a href="/outlets/hostile-outlet/">{escaped}</a>' in card  # the outlet
+    assert f'<a href="/jurisdictions/hostile-county-md/">{escaped}, MD</a>' in card  # its place
+    facets = html[html.index('<aside class="facets"') :]
+    assert f'<span class="facet__name">{escaped}</span>' in facets  # the outlet facet
+    assert f'<span class="facet__name">{escaped}, MD</span>' in facets  # the place facet
+    # A query is carried to the article page percent-encoded, and escaped in the attribute.
+    assert re.search(r'<a href="/articles/[^"?]+/\?q=quixotry%20or%20%22%3Cb%3E%22">', card)
