@@ -1,8 +1,9 @@
-"""The parts of a list page drawn once per row: article cards and publication dates.
+"""The parts of a list page drawn once per row: article cards, facet values, dates.
 
-A page of results draws twenty cards, and the template language spends about 0.2 ms on each
-(its variables, its filters, an include for the date and a loop for the places): 4–5 ms of a
-rare word's page, about a fifth of it. Even ``format_html`` costs some 100 µs a card, most of
+A page of results draws twenty cards and some fifty facet values, and the template language
+spent about 0.2 ms on each card (its variables, its filters, an include for the date and a
+loop for the places) and as much again on the facets: 8 ms of a rare word's 30 ms page
+(docs/PERFORMANCE.md, item 31). Even ``format_html`` costs some 100 µs a card, most of
 it in the checks for lazy strings that wrap ``escape`` and ``conditional_escape``; a card is
 plain text escaped once with the standard library's ``html.escape`` (which Django's
 ``escape`` calls) and joined. The snippet is the one piece not escaped here: it is already
