@@ -12,9 +12,9 @@ escaped like the rest if it ever comes as a plain string.
 """
 
 from html import escape
-from urllib.parse import quote
 
 from django import template
+from django.template.defaultfilters import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
 from archive.dates import PartialDate
@@ -42,7 +42,7 @@ def article_card(article, query_text: str = "") -> SafeString:
     outlet, date, the page's snippet when there is one, and the places it is tagged with."""
     link = article.get_absolute_url()
     if query_text:
-        link += f"?q={quote(query_text, safe='/')}"  # as the template filter urlencode does
+        link += f"?q={urlencode(query_text)}"
     outlet = article.outlet
     if outlet is not None:
         outlet_html = f'<a href="{escape(outlet.get_absolute_url())}">{escape(outlet.name)}</a>'
