@@ -351,7 +351,7 @@ def planned_rows(articles: QuerySet, statement: tuple[str, tuple] | None = None)
 
 
 def measured_counts(
-    articles: QuerySet, facets: tuple[str, ...], statement: tuple[str, tuple] | None = None
+    articles: QuerySet, facets: tuple[str, ...], statement: tuple[str, tuple]
 ) -> tuple[Tally, dict]:
     """Exact counts when at most EXACT_LIMIT articles match (and up to exact_read_limit()
     when the planner expects no more), estimates otherwise.
@@ -359,6 +359,7 @@ def measured_counts(
     Trying the exact count first costs reading exact_read_limit() + 1 rows whenever more
     match, so when the planner expects more the sample goes first, and its answer is kept only
     when it, too, is above that (a sample of pages can miss matches clustered on a few).
+    ``statement`` is the articles' ids_statement().
     """
     estimate = None
     expected = planned_rows(articles, statement)
