@@ -122,9 +122,10 @@ def bulk_load_articles(
     """Insert the articles and their tag links; one transaction per batch. Returns the count.
 
     ``workers`` connections load batches at once (default ``WORKERS``). ``rebuild_indexes``
-    drops the search index for the load and builds it again after; by default it does so when
-    ``rows`` has a length of at least ``LARGE_LOAD``. Meanwhile searches scan the table, so keep
-    it for loads into an archive nobody is searching. Inside the caller's transaction the load
+    drops the search index (which holds the places too) for the load and builds it again after;
+    by default it does so when ``rows`` has a length of at least ``LARGE_LOAD``. Meanwhile
+    searches and lists of a place's articles scan the table, so keep it for loads into an
+    archive nobody is reading. Inside the caller's transaction the load
     runs on the caller's connection with the indexes in place (other connections could not see
     the caller's uncommitted rows). A failed batch raises ``BulkLoadError``.
     """
