@@ -23,7 +23,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, F, Func, OuterRef, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import (
     Cast,
@@ -318,16 +318,40 @@ class Topic(models.Model):
 # How many buckets the articles are spread over for sampling: a sample is a whole number of
 # buckets, so a thousand lets it be as small as a thousandth of a list.
 SAMPLE_BUCKETS = 1000
-# An article's bucket, one expression for the index and for the samples that must match it.
-# Typed as an integer: untyped, Django compares it as a numeric, which the index cannot serve.
+# An article's bucket. Typed as an integer: untyped, Django compares it as a numeric.
 SAMPLE_BUCKET = Mod("id", SAMPLE_BUCKETS, output_field=models.BigIntegerField())
+# An article's sample keys, a column of the words-and-places GIN index: the tenth of the
+# buckets it is in (keys 0–9), its hundredth (10–109) and its bucket (110–1109). Any first k
+# buckets are then at most 27 keys (sample_keys), and a sample of a search is one scan of that
+# index, stepping through the words' long lists guided by the keys' short ones. One expression
+# for the index and for the samples, which must match it exactly.
+SAMPLE_KEYS = Func(
+    SAMPLE_BUCKET / 100,
+    SAMPLE_BUCKET / 10 + 10,
+    SAMPLE_BUCKET + 110,
+    function="ARRAY",
+    template="%(function)s[%(expressions)s]",
+    output_field=ArrayField(models.BigIntegerField()),
+)
+
+
+def sample_keys(buckets: int) -> list[int]:
+    """The SAMPLE_KEYS that hold exactly the first ``buckets`` buckets: whole tenths, then
+    whole hundredths, then single buckets."""
+    tenths, rest = divmod(min(buckets, SAMPLE_BUCKETS), 100)
+    hundredths, singles = divmod(rest, 10)
+    return [
+        *range(tenths),
+        *(10 + 10 * tenths + i for i in range(hundredths)),
+        *(110 + 100 * tenths + 10 * hundredths + i for i in range(singles)),
+    ]
 
 
 class ArticleQuerySet(models.QuerySet):
     def in_sample_buckets(self, buckets: int) -> "ArticleQuerySet":
         """The articles in the first ``buckets`` of SAMPLE_BUCKETS: a fixed, evenly spread
         ``buckets / SAMPLE_BUCKETS`` of them, the same every time."""
-        return self.alias(sample_bucket=SAMPLE_BUCKET).filter(sample_bucket__lt=buckets)
+        return self.alias(sample_keys=SAMPLE_KEYS).filter(sample_keys__overlap=sample_keys(buckets))
 
     def for_listing(self, *, body: bool = False) -> "ArticleQuerySet":
         """Everything an article card shows, in the rows' own statement.
@@ -608,17 +632,19 @@ class Article(models.Model):
             ),
         ]
         indexes = [
-            # The words and the places in one index: a search within a place is one scan
-            # that steps through the longer list guided by the shorter, where two indexes
-            # each decode their whole list into a bitmap before the two are ANDed. Either
-            # column alone is looked up as fast as in an index of its own.
-            GinIndex(fields=["search_vector", "place_ids"], name="article_words_places"),
+            # The words, the places and the sample keys in one index: a search within a
+            # place, or a sample of a search, is one scan that steps through the longer list
+            # guided by the shorter, where two indexes each decode their whole list into a
+            # bitmap before the two are ANDed. Any column alone is looked up as fast as in an
+            # index of its own.
+            GinIndex(
+                F("search_vector"),
+                F("place_ids"),
+                SAMPLE_KEYS,
+                name="article_words_places_samples",
+            ),
             GinIndex(fields=["headline_vector"], name="article_headline_vector"),
             GinIndex(fields=["word_pairs"], name="article_word_pairs"),
-            # Every article falls in one of SAMPLE_BUCKETS buckets by its id, so that a sample
-            # of a list's matches is its full-text index ANDed with a range of buckets, and no
-            # article's stored vector is read to draw it (archive/results.py).
-            models.Index(SAMPLE_BUCKET, name="article_sample_bucket"),
             # The headline's words ride along, so that a newest-first walk through the
             # headline matches reads the index alone (archive/results.py).
             models.Index(

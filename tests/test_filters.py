@@ -256,7 +256,7 @@ def test_a_search_within_a_place_is_one_scan_of_one_index(params):
         plan = "\n".join(row[0] for row in cursor.fetchall())
 
     scans = re.findall(r"Index Scan on (\w+)", plan)
-    assert scans.count("article_words_places") == 1, plan
+    assert scans.count("article_words_places_samples") == 1, plan
     assert "BitmapAnd" not in plan
-    condition = plan[plan.index("Index Scan on article_words_places") :]
+    condition = plan[plan.index("Index Scan on article_words_places_samples") :]
     assert "search_vector @@" in condition and "place_ids &&" in condition, plan

@@ -16,7 +16,15 @@ from django.test.utils import CaptureQueriesContext
 
 from archive import results as plans
 from archive.filters import ArticleFilter
-from archive.models import SAMPLE_BUCKETS, Article, Jurisdiction, Official, Outlet, Topic
+from archive.models import (
+    SAMPLE_BUCKETS,
+    Article,
+    Jurisdiction,
+    Official,
+    Outlet,
+    Topic,
+    sample_keys,
+)
 from archive.results import ArticleResults, Tally
 from bench.load import load
 from bench.run import classes
@@ -122,21 +130,39 @@ def test_the_same_estimate_every_time():
     assert results_for(q="ICE").tally == results_for(q="ICE").tally
 
 
-def test_a_sample_of_buckets_is_an_even_share_found_through_its_index():
-    sampled = Article.objects.in_sample_buckets(250)
+@pytest.mark.parametrize("buckets", [1, 7, 40, 250, 999, 1000])
+def test_a_sample_of_buckets_holds_exactly_the_first_buckets(buckets):
+    sampled = Article.objects.in_sample_buckets(buckets)
     every = list(Article.objects.values_list("pk", flat=True))
     assert sorted(sampled.values_list("pk", flat=True)) == sorted(
-        pk for pk in every if pk % SAMPLE_BUCKETS < 250
+        pk for pk in every if pk % SAMPLE_BUCKETS < buckets
     )
-    assert abs(sampled.count() / len(every) - 0.25) < 0.05
+
+
+def test_a_sample_is_an_even_share_with_few_keys():
+    every = Article.objects.count()
+    assert abs(Article.objects.in_sample_buckets(250).count() / every - 0.25) < 0.05
+    # Whole tenths, whole hundredths, then single buckets: never more than 27 keys.
+    assert sample_keys(257) == [0, 1, *range(30, 35), *range(360, 367)]
+    assert max(len(sample_keys(n)) for n in range(1, SAMPLE_BUCKETS + 1)) == 27
+
+
+def test_a_sample_of_a_search_is_one_scan_of_the_words_index():
+    """The sample keys are a column of the words' GIN index (migration 0018): a sample of a
+    search's matches is found in the one scan that finds the words, not by ANDing a bitmap of
+    every match with one of the buckets."""
+    sampled = matches("ICE detainer").in_sample_buckets(37)
     with connection.cursor() as cursor:
         # With sequential scans priced out, a filter the index cannot serve would still be
-        # planned as one; this filter must be found through the bucket index.
+        # planned as one; this one must be a condition of the index scan.
         cursor.execute("SET LOCAL enable_seqscan = off")
         sql, params = sampled.values("pk").query.sql_with_params()
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "article_sample_bucket" in plan, plan
+    assert re.findall(r"Index Scan on (\w+)", plan) == ["article_words_places_samples"], plan
+    assert "BitmapAnd" not in plan
+    condition = plan[plan.index("Index Cond:") :]
+    assert "search_vector @@" in condition and "ARRAY[" in condition and "&&" in condition, plan
 
 
 def test_many_matches_come_headline_matches_first_then_newest():
