@@ -200,6 +200,9 @@ def start_archive(database_url: str, port: int = OURS_PORT, **settings: str) -> 
             "2",
             "--log-level",
             "warning",
+            # Two servers run at once (cold and warm); both would claim the one default
+            # control socket, and neither needs it.
+            "--no-control-socket",
         ],
         cwd=ROOT,
         env=env,
