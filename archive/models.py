@@ -17,7 +17,6 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
     SearchHeadline,
-    SearchQuery,
     SearchRank,
     SearchVector,
     SearchVectorField,
@@ -373,13 +372,10 @@ class ArticleQuerySet(models.QuerySet):
         query = build_query(text)
         if query is None:
             return self
-        return self.filter(text_match(text, self.db)).ranked(query)
-
-    def ranked(self, query: SearchQuery) -> "ArticleQuerySet":
-        """Best match for ``query`` first (headline words weigh more than body words), then
-        newest; the articles are not filtered by it."""
-        return self.alias(rank=SearchRank(F("search_vector"), query)).order_by(
-            "-rank", *self.newest_first_ordering()
+        return (
+            self.filter(text_match(text, self.db))
+            .alias(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", *self.newest_first_ordering())
         )
 
     @staticmethod

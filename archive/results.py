@@ -25,7 +25,6 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchRank
@@ -79,16 +78,6 @@ class FacetCount:
     name: str
     detail: str
     count: Tally
-
-
-class Counted(NamedTuple):
-    """A list's tally and facet counts, and, when it was counted exactly and has at most
-    RANK_ALL_LIMIT articles, their ids: a fully ranked page then ranks those rows by id
-    rather than finding the matches again."""
-
-    tally: Tally
-    facets: dict[str, list[FacetCount]]
-    ids: tuple[int, ...] | None = None
 
 
 PLACES = Jurisdiction._meta.db_table
@@ -181,7 +170,6 @@ def _counts_sql(
     limit: int | None,
     within: tuple[str, list] | None = None,
     alternatives: str | None = None,
-    with_ids: bool = False,
 ) -> tuple[str, list]:
     """One statement: the articles' total, then each facet's busiest values. With a limit,
     at most ``limit`` articles are read, and the facets only counted when all of them were.
@@ -189,14 +177,12 @@ def _counts_sql(
     With ``within`` (an SQL condition on the articles' columns, and its parameters), the
     total and the facets are those of the articles meeting it, the articles read are counted
     as "read", and the ``alternatives`` facet is counted over all of them.
-
-    ``with_ids`` adds a row for each article's id when there are at most RANK_ALL_LIMIT.
     """
     columns = ("pk", "outlet_id", "place_ids", "official_ids", "topic_ids")
     sql, params = articles.values(*columns).query.sql_with_params()
     params = list(params)
     read, read_total = ("wide", "wide_total") if within else ("m", "total")
-    gate = "TRUE" if limit is None else _gate(read_total, limit)
+    gate = "TRUE" if limit is None else f"(SELECT n FROM {read_total}) < {limit}"
     capped = sql if limit is None else f"{sql} LIMIT {limit}"
     ctes = [
         f"{read} (id, outlet_id, place_ids, official_ids, topic_ids) AS MATERIALIZED ({capped})",
@@ -223,32 +209,20 @@ def _counts_sql(
             inner.append(PLACES_SQL.replace("{gate}", gate))
         fragment = FACET_SQL[alternatives].replace("{gate}", gate)
         parts.append(f"(WITH {', '.join(inner)} {fragment})")
-    if with_ids:
-        parts.append(
-            f"SELECT 'id', '', '', '', id FROM m WHERE {_gate('total', RANK_ALL_LIMIT + 1)}"
-        )
     return f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}", params
 
 
-def _gate(total: str, limit: int) -> str:
-    """The condition that the ``total`` CTE's count is below ``limit``."""
-    return f"(SELECT n FROM {total}) < {limit}"
-
-
-def _read(rows, scale: float | None, with_ids: bool = False) -> Counted:
+def _read(rows, scale: float | None) -> tuple[Tally, dict[str, list[FacetCount]]]:
     def tally(n: int) -> Tally:
         return Tally(n) if scale is None else Tally.estimate(n * scale)
 
-    total, facets, ids = Tally(0), {}, []
+    total, facets = Tally(0), {}
     for facet, slug, name, detail, n in rows:
         if facet == "total":
             total = tally(n)
-        elif facet == "id":
-            ids.append(n)
         else:
             facets.setdefault(facet, []).append(FacetCount(slug, name, detail, tally(n)))
-    listed = with_ids and total.exact and total.value <= RANK_ALL_LIMIT
-    return Counted(total, facets, tuple(ids) if listed else None)
+    return total, facets
 
 
 def _counting_rows(database: str, sql: str, params: list) -> list[tuple]:
@@ -266,42 +240,33 @@ def exact_read_limit() -> int:
 
 
 def exact_counts(
-    articles: QuerySet, facets: tuple[str, ...], with_ids: bool = False
-) -> Counted | None:
+    articles: QuerySet, facets: tuple[str, ...]
+) -> tuple[Tally, dict[str, list[FacetCount]]] | None:
     """The number of articles and the facets' counts, exactly, in one statement — or None
     when more than exact_read_limit() articles match (the statement stops there)."""
     limit = exact_read_limit()
-    sql, params = _counts_sql(articles, facets, limit=limit + 1, with_ids=with_ids)
-    counted = _read(_counting_rows(articles.db, sql, params), scale=None, with_ids=with_ids)
-    return None if counted.tally.value > limit else counted
+    sql, params = _counts_sql(articles, facets, limit=limit + 1)
+    total, counts = _read(_counting_rows(articles.db, sql, params), scale=None)
+    return None if total.value > limit else (total, counts)
 
 
 def exact_counts_within(
-    articles: QuerySet,
-    within: tuple[str, list],
-    facets: tuple[str, ...],
-    alternatives: str,
-    with_ids: bool = False,
-) -> Counted | None:
+    articles: QuerySet, within: tuple[str, list], facets: tuple[str, ...], alternatives: str
+) -> tuple[Tally, dict[str, list[FacetCount]]] | None:
     """The counts of the articles meeting ``within`` and the ``alternatives`` facet over all
     ``articles``, exactly, from one reading of them — or None when more than
     exact_read_limit() of them match."""
     limit = exact_read_limit()
     sql, params = _counts_sql(
-        articles,
-        facets,
-        limit=limit + 1,
-        within=within,
-        alternatives=alternatives,
-        with_ids=with_ids,
+        articles, facets, limit=limit + 1, within=within, alternatives=alternatives
     )
     rows = _counting_rows(articles.db, sql, params)
     read = next(n for facet, *_, n in rows if facet == "read")
     if read > limit:
         return None
-    counted = _read([row for row in rows if row[0] != "read"], scale=None, with_ids=with_ids)
-    counted.facets.setdefault(alternatives, [])
-    return counted
+    total, counts = _read([row for row in rows if row[0] != "read"], scale=None)
+    counts.setdefault(alternatives, [])
+    return total, counts
 
 
 # In web-search syntax a word is excluded by a minus in front of it.
@@ -320,7 +285,9 @@ def archive_size(database: str) -> int:
     return estimate if estimate > 0 else Article.objects.using(database).count()
 
 
-def page_sampled_counts(articles: QuerySet, facets: tuple[str, ...]) -> Counted:
+def page_sampled_counts(
+    articles: QuerySet, facets: tuple[str, ...]
+) -> tuple[Tally, dict[str, list[FacetCount]]]:
     """Estimates from about SAMPLE_ROWS articles on pages picked at random (the same pages
     every time, so a page reloaded shows the same figures)."""
     percent = min(100.0, 100.0 * SAMPLE_ROWS / archive_size(articles.db))
@@ -336,7 +303,9 @@ def page_sampled_counts(articles: QuerySet, facets: tuple[str, ...]) -> Counted:
     return _read(rows, scale=100.0 / percent)
 
 
-def bucket_sampled_counts(articles: QuerySet, facets: tuple[str, ...], expected: float) -> Counted:
+def bucket_sampled_counts(
+    articles: QuerySet, facets: tuple[str, ...], expected: float
+) -> tuple[Tally, dict[str, list[FacetCount]]]:
     """Estimates from the matches in enough sample buckets to hold about SAMPLE_ROWS of the
     ``expected`` matches (the same buckets for the same query, so a page reloaded shows the
     same figures)."""
@@ -346,7 +315,9 @@ def bucket_sampled_counts(articles: QuerySet, facets: tuple[str, ...], expected:
     return _read(_counting_rows(articles.db, sql, params), scale=SAMPLE_BUCKETS / buckets)
 
 
-def sampled_counts(articles: QuerySet, facets: tuple[str, ...], expected: float) -> Counted:
+def sampled_counts(
+    articles: QuerySet, facets: tuple[str, ...], expected: float
+) -> tuple[Tally, dict[str, list[FacetCount]]]:
     """Estimates of the counts, from a sample of the articles.
 
     A sample of buckets is found in the scan of the words' GIN index, which steps through
@@ -380,41 +351,37 @@ def planned_rows(articles: QuerySet, statement: tuple[str, tuple] | None = None)
 
 
 def measured_counts(
-    articles: QuerySet,
-    facets: tuple[str, ...],
-    statement: tuple[str, tuple],
-    with_ids: bool = False,
-) -> Counted:
+    articles: QuerySet, facets: tuple[str, ...], statement: tuple[str, tuple]
+) -> tuple[Tally, dict]:
     """Exact counts when at most EXACT_LIMIT articles match (and up to exact_read_limit()
     when the planner expects no more), estimates otherwise.
 
     Trying the exact count first costs reading exact_read_limit() + 1 rows whenever more
     match, so when the planner expects more the sample goes first, and its answer is kept only
     when it, too, is above that (a sample of pages can miss matches clustered on a few).
-    ``statement`` is the articles' ids_statement(); ``with_ids`` as for _counts_sql().
+    ``statement`` is the articles' ids_statement().
     """
     estimate = None
     expected = planned_rows(articles, statement)
     if expected > exact_read_limit():
         estimate = sampled_counts(articles, facets, expected)
-        if estimate.tally.value > exact_read_limit():
+        if estimate[0].value > exact_read_limit():
             return estimate
     return (
-        exact_counts(articles, facets, with_ids)
+        exact_counts(articles, facets)
         or estimate
         or sampled_counts(articles, facets, max(expected, exact_read_limit()))
     )
 
 
-def counts(articles: QuerySet, facets: tuple[str, ...], with_ids: bool = False) -> Counted:
-    """The articles' tally and facet counts (and ids, with ``with_ids``, see _counts_sql());
-    the next page of the same search reuses them until the archive changes
-    (settings.ARCHIVE_COUNTS_CACHE_SECONDS)."""
+def counts(articles: QuerySet, facets: tuple[str, ...]) -> tuple[Tally, dict]:
+    """The articles' tally and facet counts; the next page of the same search reuses them
+    until the archive changes (settings.ARCHIVE_COUNTS_CACHE_SECONDS)."""
     statement = ids_statement(articles)
-    key = hashlib.sha256(repr((statement, facets, with_ids)).encode()).hexdigest()
+    key = hashlib.sha256(repr((statement, facets)).encode()).hexdigest()
     return cached(
         f"counts:{key}",
-        lambda: measured_counts(articles, facets, statement, with_ids),
+        lambda: measured_counts(articles, facets, statement),
         settings.ARCHIVE_COUNTS_CACHE_SECONDS,
     )
 
@@ -427,8 +394,8 @@ def filter_condition(filterset, name: str, database: str) -> tuple[str, list]:
 
 
 def counts_with_alternatives(
-    filterset, name: str, facets: tuple[str, ...], with_ids: bool = False
-) -> Counted | None:
+    filterset, name: str, facets: tuple[str, ...]
+) -> tuple[Tally, dict] | None:
     """The list's tally and facets, and the alternatives of its one chosen facet, from one
     statement: the list is the part of the list-without-that-facet meeting its filter, so
     when the wider list is within exact_read_limit() it is read once for both. None
@@ -438,10 +405,10 @@ def counts_with_alternatives(
     if planned_rows(wider, statement) > exact_read_limit():
         return None
     within = filter_condition(filterset, name, wider.db)
-    key = hashlib.sha256(repr((statement, within, facets, name, with_ids)).encode()).hexdigest()
+    key = hashlib.sha256(repr((statement, within, facets, name)).encode()).hexdigest()
     return cached(
         f"counts-within:{key}",
-        lambda: exact_counts_within(wider, within, facets, name, with_ids),
+        lambda: exact_counts_within(wider, within, facets, name),
         settings.ARCHIVE_COUNTS_CACHE_SECONDS,
     )
 
@@ -459,23 +426,21 @@ class ArticleResults:
         self.order = filterset.order
 
     @cached_property
-    def _main(self) -> Counted:
+    def _main(self) -> tuple[Tally, dict[str, list[FacetCount]]]:
         # The facets whose own parameter is unused are counted over the list itself, in the
         # same statement as the list's total; with one facet chosen, its alternatives too
-        # when the list without it is small enough to count exactly. A list in relevance
-        # order also takes its ids, for a page ranked in full.
+        # when the list without it is small enough to count exactly.
         chosen = [name for name in FACET_NAMES if self.filterset.form.cleaned_data.get(name)]
         facets = tuple(name for name in FACET_NAMES if name not in chosen)
-        with_ids = self.order == "relevance" and self.query is not None
         if len(chosen) == 1:
-            found = counts_with_alternatives(self.filterset, chosen[0], facets, with_ids)
+            found = counts_with_alternatives(self.filterset, chosen[0], facets)
             if found is not None:
                 return found
-        return counts(queryset_without(self.filterset, None), facets, with_ids)
+        return counts(queryset_without(self.filterset, None), facets)
 
     @property
     def tally(self) -> Tally:
-        return self._main.tally
+        return self._main[0]
 
     def count(self) -> int:
         return self.tally.value
@@ -497,10 +462,10 @@ class ArticleResults:
     def facet_counts(self) -> dict[str, list[FacetCount]]:
         """Per facet, its busiest values, counted over the list without the facet's own
         parameter (so a facet's values read like check boxes)."""
-        found = dict(self._main.facets)
+        found = dict(self._main[1])
         for name in FACET_NAMES:
             if name not in found and self.filterset.form.cleaned_data.get(name):
-                found[name] = counts(queryset_without(self.filterset, name), (name,)).facets.get(
+                found[name] = counts(queryset_without(self.filterset, name), (name,))[1].get(
                     name, []
                 )
         return {name: found.get(name, []) for name in FACET_NAMES}
@@ -547,13 +512,7 @@ class ArticleResults:
         if self.ranking == "relevance":
             # Every match is ranked, so every match's row is visited anyway: the page's rows
             # come with the ranking, in one statement rather than ids first and rows after.
-            # The counting statement listed the matches, so they are looked up by id rather
-            # than found again through the words' index.
-            ids = self._main.ids
-            if ids is None:
-                return list(self.filterset.qs[start:stop])
-            matches = self.filterset.queryset.filter(pk__in=ids)
-            return list(matches.ranked(self.query)[start:stop])
+            return list(self.filterset.qs[start:stop])
         # Ids first, rows after: a walk of the newest index then reads only the index (and,
         # for headline matches, the headlines' vectors included in it), never the rows.
         ids: list[int] = []

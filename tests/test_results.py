@@ -198,31 +198,9 @@ def test_a_fully_ranked_page_reads_its_rows_with_the_ranking():
     ranked = [q["sql"] for q in queries.captured_queries if "ts_rank" in q["sql"]]
     assert len(ranked) == 1, ranked
     assert '"archive_article"."headline"' in ranked[0], "the ranking statement reads the rows"
-    # The counting statement listed the matches: the ranking looks them up by id rather
-    # than through the words' index again.
-    assert "@@" not in ranked[0] and '"archive_article"."id" IN (' in ranked[0], ranked[0]
     expected = matches("sheriff").filter(outlet__slug=outlet)
     assert [a.pk for a in page] == list(expected.values_list("pk", flat=True)[:20])
     assert all(a.outlet.slug == outlet for a in page), "rows come with their outlet"
-
-
-def test_a_fully_ranked_list_within_a_state_ranks_the_ids_it_counted():
-    """With one facet chosen the list is counted inside the list without it (one statement
-    for both); the ids it lists must be the list's own, not the wider list's."""
-    in_state = {
-        state: matches("sheriff").in_state(state.postal_code).count()
-        for state in Jurisdiction.objects.states()
-    }
-    state = max((s for s, n in in_state.items() if n > 20), key=in_state.get)
-    found = results_for(q="sheriff", state=state.postal_code)
-    with CaptureQueriesContext(connection) as queries:
-        every = [a.pk for start in range(0, found.count(), 20) for a in found[start : start + 20]]
-    assert found.ranking == "relevance"
-    assert [q["sql"] for q in queries.captured_queries if q["sql"].startswith("WITH wide ")]
-    ranked = [q["sql"] for q in queries.captured_queries if "ts_rank" in q["sql"]]
-    assert ranked and not any("@@" in sql for sql in ranked)
-    expected = matches("sheriff").in_state(state.postal_code).values_list("pk", flat=True)
-    assert every == list(expected)
 
 
 def test_the_page_says_which_order_it_shows(client):
