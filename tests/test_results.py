@@ -113,10 +113,14 @@ def test_a_list_beyond_the_limit_is_estimated_from_a_sample_and_labelled(
     true_total = matches("ICE").count()
     assert true_total > 500
     assert abs(found.tally.value - true_total) / true_total < 0.15
-    top_outlet = found.facet_counts()["outlet"][0]
-    assert not top_outlet.count.exact
-    real = matches("ICE").filter(outlet__slug=top_outlet.slug).count()
-    assert abs(top_outlet.count.value - real) / real < 0.3
+    outlets = found.facet_counts()["outlet"]
+    assert outlets and not any(value.count.exact for value in outlets)
+    # Each outlet holds about forty matches, so one outlet's estimate from a sample of half
+    # the pages is off by 15-20% at one standard deviation, and the busiest of forty is
+    # picked for being high; the ten listed, together, are a steadier check of the scaling.
+    estimated = sum(value.count.value for value in outlets)
+    real = matches("ICE").filter(outlet__slug__in=[value.slug for value in outlets]).count()
+    assert abs(estimated - real) / real < 0.15
 
     html = client.get("/articles/", {"q": "ICE"}).content.decode()
     assert re.search(r'id="results-heading"[^>]*>\s*about [\d,]+ articles', html)
