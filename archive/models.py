@@ -318,7 +318,8 @@ class Topic(models.Model):
 # How many buckets the articles are spread over for sampling: a sample is a whole number of
 # buckets, so a thousand lets it be as small as a thousandth of a list.
 SAMPLE_BUCKETS = 1000
-# An article's bucket. Typed as an integer: untyped, Django compares it as a numeric.
+# An article's bucket. Typed as an integer: Django would take MOD for a float, and the sample
+# keys computed from it must stay integer arithmetic, as in the index.
 SAMPLE_BUCKET = Mod("id", SAMPLE_BUCKETS, output_field=models.BigIntegerField())
 # An article's sample keys, a column of the words-and-places GIN index: the tenth of the
 # buckets it is in (keys 0–9), its hundredth (10–109) and its bucket (110–1109). Any first k
