@@ -141,6 +141,8 @@ def test_a_sample_of_buckets_holds_exactly_the_first_buckets(buckets):
     assert sorted(sampled.values_list("pk", flat=True)) == sorted(
         pk for pk in every if pk % SAMPLE_BUCKETS < buckets
     )
+    # Every bucket is the whole archive, asked for without a condition on the keys.
+    assert ("&&" in str(sampled.query)) == (buckets < SAMPLE_BUCKETS)
 
 
 def test_a_sample_is_an_even_share_with_few_keys():
