@@ -80,6 +80,17 @@ class FacetCount:
     count: Tally
 
 
+@dataclass(frozen=True)
+class Counts:
+    """What one counting of a list found: its tally, its facets' busiest values and, when the
+    list was counted for a ranked page and at most RANK_ALL_LIMIT articles match, every
+    match's id in relevance order (so no page of it has to find and rank them again)."""
+
+    tally: Tally
+    facets: dict[str, list[FacetCount]]
+    ranked_ids: tuple[int, ...] | None = None
+
+
 PLACES = Jurisdiction._meta.db_table
 OUTLETS, OFFICIALS, TOPICS = (model._meta.db_table for model in (Outlet, Official, Topic))
 
@@ -170,6 +181,7 @@ def _counts_sql(
     limit: int | None,
     within: tuple[str, list] | None = None,
     alternatives: str | None = None,
+    ranking: tuple[str, list] | None = None,
 ) -> tuple[str, list]:
     """One statement: the articles' total, then each facet's busiest values. With a limit,
     at most ``limit`` articles are read, and the facets only counted when all of them were.
@@ -177,15 +189,24 @@ def _counts_sql(
     With ``within`` (an SQL condition on the articles' columns, and its parameters), the
     total and the facets are those of the articles meeting it, the articles read are counted
     as "read", and the ``alternatives`` facet is counted over all of them.
+
+    With ``ranking`` (an ORDER BY on the articles' columns, and its parameters), the
+    statement also lists every article it counted in that order when there are at most
+    RANK_ALL_LIMIT of them: rows ('ranked', id, '', '', position).
     """
-    columns = ("pk", "outlet_id", "place_ids", "official_ids", "topic_ids")
+    columns = ["pk", "outlet_id", "place_ids", "official_ids", "topic_ids"]
+    if ranking:
+        # The search vector travels through the CTE as a pointer to its out-of-line value;
+        # only ts_rank reads the vector itself, and only when the list is ranked.
+        columns += ["published_on", "search_vector"]
     sql, params = articles.values(*columns).query.sql_with_params()
     params = list(params)
     read, read_total = ("wide", "wide_total") if within else ("m", "total")
     gate = "TRUE" if limit is None else f"(SELECT n FROM {read_total}) < {limit}"
     capped = sql if limit is None else f"{sql} LIMIT {limit}"
+    names = ", ".join(["id", *columns[1:]])
     ctes = [
-        f"{read} (id, outlet_id, place_ids, official_ids, topic_ids) AS MATERIALIZED ({capped})",
+        f"{read} ({names}) AS MATERIALIZED ({capped})",
         f"{read_total} AS MATERIALIZED (SELECT COUNT(*) AS n FROM {read})",
     ]
     parts = ["SELECT 'total', '', '', '', n FROM total"]
@@ -209,20 +230,31 @@ def _counts_sql(
             inner.append(PLACES_SQL.replace("{gate}", gate))
         fragment = FACET_SQL[alternatives].replace("{gate}", gate)
         parts.append(f"(WITH {', '.join(inner)} {fragment})")
+    if ranking:
+        order, order_params = ranking
+        parts.append(
+            f"SELECT 'ranked', id::text, '', '', row_number() OVER (ORDER BY {order}) "
+            f'FROM m AS "{Article._meta.db_table}" '
+            f"WHERE (SELECT n FROM total) <= {RANK_ALL_LIMIT}"
+        )
+        params += order_params
     return f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}", params
 
 
-def _read(rows, scale: float | None) -> tuple[Tally, dict[str, list[FacetCount]]]:
+def _read(rows, scale: float | None, ranked: bool = False) -> Counts:
     def tally(n: int) -> Tally:
         return Tally(n) if scale is None else Tally.estimate(n * scale)
 
-    total, facets = Tally(0), {}
+    total, facets, positions = Tally(0), {}, []
     for facet, slug, name, detail, n in rows:
         if facet == "total":
             total = tally(n)
+        elif facet == "ranked":
+            positions.append((n, int(slug)))
         else:
             facets.setdefault(facet, []).append(FacetCount(slug, name, detail, tally(n)))
-    return total, facets
+    ranked_ids = tuple(pk for _, pk in sorted(positions)) if ranked else None
+    return Counts(total, facets, ranked_ids)
 
 
 def _counting_rows(database: str, sql: str, params: list) -> list[tuple]:
@@ -240,33 +272,43 @@ def exact_read_limit() -> int:
 
 
 def exact_counts(
-    articles: QuerySet, facets: tuple[str, ...]
-) -> tuple[Tally, dict[str, list[FacetCount]]] | None:
+    articles: QuerySet, facets: tuple[str, ...], ranking: tuple[str, list] | None = None
+) -> Counts | None:
     """The number of articles and the facets' counts, exactly, in one statement — or None
-    when more than exact_read_limit() articles match (the statement stops there)."""
+    when more than exact_read_limit() articles match (the statement stops there). With a
+    ``ranking``, a list of at most RANK_ALL_LIMIT comes with its ids in that order."""
     limit = exact_read_limit()
-    sql, params = _counts_sql(articles, facets, limit=limit + 1)
-    total, counts = _read(_counting_rows(articles.db, sql, params), scale=None)
-    return None if total.value > limit else (total, counts)
+    sql, params = _counts_sql(articles, facets, limit=limit + 1, ranking=ranking)
+    found = _read(_counting_rows(articles.db, sql, params), None, ranked=ranking is not None)
+    return None if found.tally.value > limit else found
 
 
 def exact_counts_within(
-    articles: QuerySet, within: tuple[str, list], facets: tuple[str, ...], alternatives: str
-) -> tuple[Tally, dict[str, list[FacetCount]]] | None:
+    articles: QuerySet,
+    within: tuple[str, list],
+    facets: tuple[str, ...],
+    alternatives: str,
+    ranking: tuple[str, list] | None = None,
+) -> Counts | None:
     """The counts of the articles meeting ``within`` and the ``alternatives`` facet over all
     ``articles``, exactly, from one reading of them — or None when more than
-    exact_read_limit() of them match."""
+    exact_read_limit() of them match. ``ranking`` as for exact_counts()."""
     limit = exact_read_limit()
     sql, params = _counts_sql(
-        articles, facets, limit=limit + 1, within=within, alternatives=alternatives
+        articles,
+        facets,
+        limit=limit + 1,
+        within=within,
+        alternatives=alternatives,
+        ranking=ranking,
     )
     rows = _counting_rows(articles.db, sql, params)
     read = next(n for facet, *_, n in rows if facet == "read")
     if read > limit:
         return None
-    total, counts = _read([row for row in rows if row[0] != "read"], scale=None)
-    counts.setdefault(alternatives, [])
-    return total, counts
+    found = _read([row for row in rows if row[0] != "read"], None, ranked=ranking is not None)
+    found.facets.setdefault(alternatives, [])
+    return found
 
 
 # In web-search syntax a word is excluded by a minus in front of it.
@@ -285,9 +327,7 @@ def archive_size(database: str) -> int:
     return estimate if estimate > 0 else Article.objects.using(database).count()
 
 
-def page_sampled_counts(
-    articles: QuerySet, facets: tuple[str, ...]
-) -> tuple[Tally, dict[str, list[FacetCount]]]:
+def page_sampled_counts(articles: QuerySet, facets: tuple[str, ...]) -> Counts:
     """Estimates from about SAMPLE_ROWS articles on pages picked at random (the same pages
     every time, so a page reloaded shows the same figures)."""
     percent = min(100.0, 100.0 * SAMPLE_ROWS / archive_size(articles.db))
@@ -303,9 +343,7 @@ def page_sampled_counts(
     return _read(rows, scale=100.0 / percent)
 
 
-def bucket_sampled_counts(
-    articles: QuerySet, facets: tuple[str, ...], expected: float
-) -> tuple[Tally, dict[str, list[FacetCount]]]:
+def bucket_sampled_counts(articles: QuerySet, facets: tuple[str, ...], expected: float) -> Counts:
     """Estimates from the matches in enough sample buckets to hold about SAMPLE_ROWS of the
     ``expected`` matches (the same buckets for the same query, so a page reloaded shows the
     same figures)."""
@@ -315,9 +353,7 @@ def bucket_sampled_counts(
     return _read(_counting_rows(articles.db, sql, params), scale=SAMPLE_BUCKETS / buckets)
 
 
-def sampled_counts(
-    articles: QuerySet, facets: tuple[str, ...], expected: float
-) -> tuple[Tally, dict[str, list[FacetCount]]]:
+def sampled_counts(articles: QuerySet, facets: tuple[str, ...], expected: float) -> Counts:
     """Estimates of the counts, from a sample of the articles.
 
     A sample of buckets is found in the scan of the words' GIN index, which steps through
@@ -351,37 +387,43 @@ def planned_rows(articles: QuerySet, statement: tuple[str, tuple] | None = None)
 
 
 def measured_counts(
-    articles: QuerySet, facets: tuple[str, ...], statement: tuple[str, tuple]
-) -> tuple[Tally, dict]:
+    articles: QuerySet,
+    facets: tuple[str, ...],
+    statement: tuple[str, tuple],
+    ranking: tuple[str, list] | None = None,
+) -> Counts:
     """Exact counts when at most EXACT_LIMIT articles match (and up to exact_read_limit()
     when the planner expects no more), estimates otherwise.
 
     Trying the exact count first costs reading exact_read_limit() + 1 rows whenever more
     match, so when the planner expects more the sample goes first, and its answer is kept only
     when it, too, is above that (a sample of pages can miss matches clustered on a few).
-    ``statement`` is the articles' ids_statement().
+    ``statement`` is the articles' ids_statement(); ``ranking`` as for exact_counts().
     """
     estimate = None
     expected = planned_rows(articles, statement)
     if expected > exact_read_limit():
         estimate = sampled_counts(articles, facets, expected)
-        if estimate[0].value > exact_read_limit():
+        if estimate.tally.value > exact_read_limit():
             return estimate
     return (
-        exact_counts(articles, facets)
+        exact_counts(articles, facets, ranking)
         or estimate
         or sampled_counts(articles, facets, max(expected, exact_read_limit()))
     )
 
 
-def counts(articles: QuerySet, facets: tuple[str, ...]) -> tuple[Tally, dict]:
-    """The articles' tally and facet counts; the next page of the same search reuses them
-    until the archive changes (settings.ARCHIVE_COUNTS_CACHE_SECONDS)."""
+def counts(
+    articles: QuerySet, facets: tuple[str, ...], ranking: tuple[str, list] | None = None
+) -> Counts:
+    """The articles' tally and facet counts (and ranked ids, as for exact_counts()); the next
+    page of the same search reuses them until the archive changes
+    (settings.ARCHIVE_COUNTS_CACHE_SECONDS)."""
     statement = ids_statement(articles)
-    key = hashlib.sha256(repr((statement, facets)).encode()).hexdigest()
+    key = hashlib.sha256(repr((statement, facets, ranking)).encode()).hexdigest()
     return cached(
         f"counts:{key}",
-        lambda: measured_counts(articles, facets, statement),
+        lambda: measured_counts(articles, facets, statement, ranking),
         settings.ARCHIVE_COUNTS_CACHE_SECONDS,
     )
 
@@ -394,21 +436,21 @@ def filter_condition(filterset, name: str, database: str) -> tuple[str, list]:
 
 
 def counts_with_alternatives(
-    filterset, name: str, facets: tuple[str, ...]
-) -> tuple[Tally, dict] | None:
+    filterset, name: str, facets: tuple[str, ...], ranking: tuple[str, list] | None = None
+) -> Counts | None:
     """The list's tally and facets, and the alternatives of its one chosen facet, from one
     statement: the list is the part of the list-without-that-facet meeting its filter, so
     when the wider list is within exact_read_limit() it is read once for both. None
-    otherwise."""
+    otherwise. ``ranking`` as for exact_counts()."""
     wider = queryset_without(filterset, name)
     statement = ids_statement(wider)
     if planned_rows(wider, statement) > exact_read_limit():
         return None
     within = filter_condition(filterset, name, wider.db)
-    key = hashlib.sha256(repr((statement, within, facets, name)).encode()).hexdigest()
+    key = hashlib.sha256(repr((statement, within, facets, name, ranking)).encode()).hexdigest()
     return cached(
         f"counts-within:{key}",
-        lambda: exact_counts_within(wider, within, facets, name),
+        lambda: exact_counts_within(wider, within, facets, name, ranking),
         settings.ARCHIVE_COUNTS_CACHE_SECONDS,
     )
 
@@ -426,21 +468,33 @@ class ArticleResults:
         self.order = filterset.order
 
     @cached_property
-    def _main(self) -> tuple[Tally, dict[str, list[FacetCount]]]:
+    def _main(self) -> Counts:
         # The facets whose own parameter is unused are counted over the list itself, in the
         # same statement as the list's total; with one facet chosen, its alternatives too
-        # when the list without it is small enough to count exactly.
+        # when the list without it is small enough to count exactly. A list in relevance
+        # order is ranked by that statement too when it is short enough to rank whole.
         chosen = [name for name in FACET_NAMES if self.filterset.form.cleaned_data.get(name)]
         facets = tuple(name for name in FACET_NAMES if name not in chosen)
+        ranking = self._ranking_sql()
         if len(chosen) == 1:
-            found = counts_with_alternatives(self.filterset, chosen[0], facets)
+            found = counts_with_alternatives(self.filterset, chosen[0], facets, ranking)
             if found is not None:
                 return found
-        return counts(queryset_without(self.filterset, None), facets)
+        return counts(queryset_without(self.filterset, None), facets, ranking)
+
+    def _ranking_sql(self) -> tuple[str, list] | None:
+        """The ORDER BY of the list in relevance order, on the article table's columns, or
+        None when the list is not in relevance order."""
+        if self.order != "relevance" or self.query is None:
+            return None
+        ranked = self.filterset.qs
+        compiler = ranked.query.get_compiler(using=ranked.db)
+        order = [(sql, params) for _, (sql, params, _) in compiler.get_order_by()]
+        return ", ".join(sql for sql, _ in order), [p for _, params in order for p in params]
 
     @property
     def tally(self) -> Tally:
-        return self._main[0]
+        return self._main.tally
 
     def count(self) -> int:
         return self.tally.value
@@ -462,12 +516,11 @@ class ArticleResults:
     def facet_counts(self) -> dict[str, list[FacetCount]]:
         """Per facet, its busiest values, counted over the list without the facet's own
         parameter (so a facet's values read like check boxes)."""
-        found = dict(self._main[1])
+        found = dict(self._main.facets)
         for name in FACET_NAMES:
             if name not in found and self.filterset.form.cleaned_data.get(name):
-                found[name] = counts(queryset_without(self.filterset, name), (name,))[1].get(
-                    name, []
-                )
+                wider = counts(queryset_without(self.filterset, name), (name,))
+                found[name] = wider.facets.get(name, [])
         return {name: found.get(name, []) for name in FACET_NAMES}
 
     def _headline_matches(self) -> QuerySet:
@@ -510,9 +563,8 @@ class ArticleResults:
             raise TypeError("ArticleResults is read a page (a slice) at a time")
         start, stop = index.start or 0, index.stop
         if self.ranking == "relevance":
-            # Every match is ranked, so every match's row is visited anyway: the page's rows
-            # come with the ranking, in one statement rather than ids first and rows after.
-            return list(self.filterset.qs[start:stop])
+            # The counting statement ranked every match: the page is a slice of its ids.
+            return self._rows(self._main.ranked_ids[start:stop])
         # Ids first, rows after: a walk of the newest index then reads only the index (and,
         # for headline matches, the headlines' vectors included in it), never the rows.
         ids: list[int] = []
@@ -527,5 +579,9 @@ class ArticleResults:
                 break
             # Short of the page: this queryset has ended. Its length places the next one.
             skipped += offset + len(found) if found or offset == 0 else pks.count()
+        return self._rows(ids)
+
+    def _rows(self, ids) -> list[Article]:
+        """The articles with these ids, in this order, as a card shows them."""
         rows = self.filterset.queryset.filter(pk__in=ids).in_bulk()
         return [rows[pk] for pk in ids if pk in rows]

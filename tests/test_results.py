@@ -10,7 +10,6 @@ import re
 
 import pytest
 from django.db import connection
-from django.db.models import Count
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
@@ -194,19 +193,34 @@ def test_few_matches_are_all_ranked():
     assert [a.pk for a in found[0:20]] == list(matches("quokka").values_list("pk", flat=True)[:20])
 
 
-def test_a_fully_ranked_page_reads_its_rows_with_the_ranking():
-    per_outlet = matches("sheriff").order_by().values("outlet__slug").annotate(n=Count("pk"))
-    outlet = per_outlet.filter(n__gt=1, n__lte=20).order_by("-n")[0]["outlet__slug"]
-    found = results_for(q="sheriff", outlet=outlet)
-    assert found.ranking == "relevance" and found.count() > 1
-    with CaptureQueriesContext(connection) as queries:
-        page = found[0:20]
-    ranked = [q["sql"] for q in queries.captured_queries if "ts_rank" in q["sql"]]
-    assert len(ranked) == 1, ranked
-    assert '"archive_article"."headline"' in ranked[0], "the ranking statement reads the rows"
-    expected = matches("sheriff").filter(outlet__slug=outlet)
-    assert [a.pk for a in page] == list(expected.values_list("pk", flat=True)[:20])
-    assert all(a.outlet.slug == outlet for a in page), "rows come with their outlet"
+@pytest.mark.parametrize("within_state", [False, True])
+def test_a_fully_ranked_list_is_ranked_once_by_its_counting_statement(within_state):
+    if within_state:
+        # One facet chosen: the list is counted inside the wider list's statement.
+        code = max(
+            Jurisdiction.objects.states().values_list("postal_code", flat=True),
+            key=lambda code: matches("sheriff").in_state(code).count(),
+        )
+        params, expected = {"state": code}, matches("sheriff").in_state(code)
+    else:
+        # No facet chosen: the list is counted on its own.
+        since = matches("sheriff").newest()[60].published_until
+        params = {"published_after": since.isoformat()}
+        expected = matches("sheriff").published_between(since, None)
+    assert 20 < expected.count() <= plans.RANK_ALL_LIMIT
+    found = results_for(q="sheriff", **params)
+    with CaptureQueriesContext(connection) as counting:
+        assert found.ranking == "relevance" and found.count() > 20
+    statements = counting_statements(counting)
+    assert len(statements) == 1 and "ts_rank" in statements[0], statements
+    assert statements[0].startswith("WITH wide ") == within_state
+    assert found._main.ranked_ids == tuple(expected.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as paging:
+        first, second = found[0:20], found[20:40]
+    assert not [q["sql"] for q in paging.captured_queries if "ts_rank" in q["sql"]]
+    assert len(paging.captured_queries) == 2, "each page is its rows, read by id"
+    assert [a.pk for a in first + second] == list(expected.values_list("pk", flat=True)[:40])
+    assert all(a.outlet.name for a in first), "rows come with their outlet"
 
 
 def test_the_page_says_which_order_it_shows(client):
