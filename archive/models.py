@@ -376,11 +376,15 @@ class ArticleQuerySet(models.QuerySet):
         query = build_query(text)
         if query is None:
             return self
-        return (
-            self.filter(text_match(text, self.db))
-            .alias(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", *self.newest_first_ordering())
-        )
+        return self.filter(text_match(text, self.db)).order_by(*self.relevance_ordering(query))
+
+    @staticmethod
+    def relevance_ordering(query) -> list:
+        """Best match first (``ts_rank`` over the weighted vector), ties newest first."""
+        return [
+            SearchRank(F("search_vector"), query).desc(),
+            *ArticleQuerySet.newest_first_ordering(),
+        ]
 
     @staticmethod
     def newest_first_ordering() -> list:

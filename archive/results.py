@@ -386,11 +386,22 @@ def planned_rows(articles: QuerySet, statement: tuple[str, tuple] | None = None)
     return plan[0]["Plan"]["Plan Rows"]
 
 
+class PlannedList:
+    """A list of articles with what every count of it starts from, each worked out once
+    however many counts a page draws from the list: its ids_statement() (the cache's key) and
+    the planner's estimate of its length (a statement of its own, asked only when needed)."""
+
+    def __init__(self, articles: QuerySet):
+        self.articles = articles
+        self.statement = ids_statement(articles)
+
+    @cached_property
+    def expected(self) -> float:
+        return planned_rows(self.articles, self.statement)
+
+
 def measured_counts(
-    articles: QuerySet,
-    facets: tuple[str, ...],
-    statement: tuple[str, tuple],
-    ranking: tuple[str, list] | None = None,
+    listing: PlannedList, facets: tuple[str, ...], ranking: tuple[str, list] | None = None
 ) -> Counts:
     """Exact counts when at most EXACT_LIMIT articles match (and up to exact_read_limit()
     when the planner expects no more), estimates otherwise.
@@ -398,10 +409,9 @@ def measured_counts(
     Trying the exact count first costs reading exact_read_limit() + 1 rows whenever more
     match, so when the planner expects more the sample goes first, and its answer is kept only
     when it, too, is above that (a sample of pages can miss matches clustered on a few).
-    ``statement`` is the articles' ids_statement(); ``ranking`` as for exact_counts().
+    ``ranking`` as for exact_counts().
     """
-    estimate = None
-    expected = planned_rows(articles, statement)
+    articles, expected, estimate = listing.articles, listing.expected, None
     if expected > exact_read_limit():
         estimate = sampled_counts(articles, facets, expected)
         if estimate.tally.value > exact_read_limit():
@@ -414,16 +424,15 @@ def measured_counts(
 
 
 def counts(
-    articles: QuerySet, facets: tuple[str, ...], ranking: tuple[str, list] | None = None
+    listing: PlannedList, facets: tuple[str, ...], ranking: tuple[str, list] | None = None
 ) -> Counts:
-    """The articles' tally and facet counts (and ranked ids, as for exact_counts()); the next
+    """The list's tally and facet counts (and ranked ids, as for exact_counts()); the next
     page of the same search reuses them until the archive changes
     (settings.ARCHIVE_COUNTS_CACHE_SECONDS)."""
-    statement = ids_statement(articles)
-    key = hashlib.sha256(repr((statement, facets, ranking)).encode()).hexdigest()
+    key = hashlib.sha256(repr((listing.statement, facets, ranking)).encode()).hexdigest()
     return cached(
         f"counts:{key}",
-        lambda: measured_counts(articles, facets, statement, ranking),
+        lambda: measured_counts(listing, facets, ranking),
         settings.ARCHIVE_COUNTS_CACHE_SECONDS,
     )
 
@@ -436,21 +445,24 @@ def filter_condition(filterset, name: str, database: str) -> tuple[str, list]:
 
 
 def counts_with_alternatives(
-    filterset, name: str, facets: tuple[str, ...], ranking: tuple[str, list] | None = None
+    filterset,
+    name: str,
+    wider: PlannedList,
+    facets: tuple[str, ...],
+    ranking: tuple[str, list] | None = None,
 ) -> Counts | None:
     """The list's tally and facets, and the alternatives of its one chosen facet, from one
-    statement: the list is the part of the list-without-that-facet meeting its filter, so
-    when the wider list is within exact_read_limit() it is read once for both. None
-    otherwise. ``ranking`` as for exact_counts()."""
-    wider = queryset_without(filterset, name)
-    statement = ids_statement(wider)
-    if planned_rows(wider, statement) > exact_read_limit():
+    statement: the list is the part of the ``wider`` list (without that facet) meeting its
+    filter, so when the wider list is within exact_read_limit() it is read once for both.
+    None otherwise. ``ranking`` as for exact_counts()."""
+    if wider.expected > exact_read_limit():
         return None
-    within = filter_condition(filterset, name, wider.db)
-    key = hashlib.sha256(repr((statement, within, facets, name, ranking)).encode()).hexdigest()
+    within = filter_condition(filterset, name, wider.articles.db)
+    parts = (wider.statement, within, facets, name, ranking)
+    key = hashlib.sha256(repr(parts).encode()).hexdigest()
     return cached(
         f"counts-within:{key}",
-        lambda: exact_counts_within(wider, within, facets, name, ranking),
+        lambda: exact_counts_within(wider.articles, within, facets, name, ranking),
         settings.ARCHIVE_COUNTS_CACHE_SECONDS,
     )
 
@@ -466,6 +478,15 @@ class ArticleResults:
         self.filterset = filterset
         self.query = build_query(filterset.query_text)
         self.order = filterset.order
+        self._lists: dict[str | None, PlannedList] = {}
+
+    def _list_without(self, name: str | None) -> PlannedList:
+        """The list without one parameter (None: the list itself), planned once a page: the
+        chosen facet's wider list serves both the attempt to count it with the list and, when
+        that is too large, its own count."""
+        if name not in self._lists:
+            self._lists[name] = PlannedList(queryset_without(self.filterset, name))
+        return self._lists[name]
 
     @cached_property
     def _main(self) -> Counts:
@@ -477,18 +498,19 @@ class ArticleResults:
         facets = tuple(name for name in FACET_NAMES if name not in chosen)
         ranking = self._ranking_sql()
         if len(chosen) == 1:
-            found = counts_with_alternatives(self.filterset, chosen[0], facets, ranking)
+            wider = self._list_without(chosen[0])
+            found = counts_with_alternatives(self.filterset, chosen[0], wider, facets, ranking)
             if found is not None:
                 return found
-        return counts(queryset_without(self.filterset, None), facets, ranking)
+        return counts(self._list_without(None), facets, ranking)
 
     def _ranking_sql(self) -> tuple[str, list] | None:
-        """The ORDER BY of the list in relevance order, on the article table's columns, or
+        """The ORDER BY of search()'s relevance order, on the article table's columns, or
         None when the list is not in relevance order."""
         if self.order != "relevance" or self.query is None:
             return None
-        ranked = self.filterset.qs
-        compiler = ranked.query.get_compiler(using=ranked.db)
+        ranked = Article.objects.order_by(*Article.objects.relevance_ordering(self.query))
+        compiler = ranked.query.get_compiler(using=self.filterset.queryset.db)
         order = [(sql, params) for _, (sql, params, _) in compiler.get_order_by()]
         return ", ".join(sql for sql, _ in order), [p for _, params in order for p in params]
 
@@ -519,7 +541,7 @@ class ArticleResults:
         found = dict(self._main.facets)
         for name in FACET_NAMES:
             if name not in found and self.filterset.form.cleaned_data.get(name):
-                wider = counts(queryset_without(self.filterset, name), (name,))
+                wider = counts(self._list_without(name), (name,))
                 found[name] = wider.facets.get(name, [])
         return {name: found.get(name, []) for name in FACET_NAMES}
 
