@@ -192,7 +192,7 @@ def _counts_sql(
 
     With ``ranking`` (an ORDER BY on the articles' columns, and its parameters), the
     statement also lists every article it counted in that order when there are at most
-    RANK_ALL_LIMIT of them: rows ('ranked', id, '', '', position).
+    RANK_ALL_LIMIT of them, in one row: ('ranked', 'id,id,…', '', '', how many).
     """
     columns = ["pk", "outlet_id", "place_ids", "official_ids", "topic_ids"]
     if ranking:
@@ -233,7 +233,7 @@ def _counts_sql(
     if ranking:
         order, order_params = ranking
         parts.append(
-            f"SELECT 'ranked', id::text, '', '', row_number() OVER (ORDER BY {order}) "
+            f"SELECT 'ranked', string_agg(id::text, ',' ORDER BY {order}), '', '', COUNT(*) "
             f'FROM m AS "{Article._meta.db_table}" '
             f"WHERE (SELECT n FROM total) <= {RANK_ALL_LIMIT}"
         )
@@ -241,19 +241,18 @@ def _counts_sql(
     return f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}", params
 
 
-def _read(rows, scale: float | None, ranked: bool = False) -> Counts:
+def _read(rows, scale: float | None) -> Counts:
     def tally(n: int) -> Tally:
         return Tally(n) if scale is None else Tally.estimate(n * scale)
 
-    total, facets, positions = Tally(0), {}, []
+    total, facets, ranked_ids = Tally(0), {}, None
     for facet, slug, name, detail, n in rows:
         if facet == "total":
             total = tally(n)
         elif facet == "ranked":
-            positions.append((n, int(slug)))
+            ranked_ids = tuple(map(int, slug.split(","))) if slug else ()
         else:
             facets.setdefault(facet, []).append(FacetCount(slug, name, detail, tally(n)))
-    ranked_ids = tuple(pk for _, pk in sorted(positions)) if ranked else None
     return Counts(total, facets, ranked_ids)
 
 
@@ -279,7 +278,7 @@ def exact_counts(
     ``ranking``, a list of at most RANK_ALL_LIMIT comes with its ids in that order."""
     limit = exact_read_limit()
     sql, params = _counts_sql(articles, facets, limit=limit + 1, ranking=ranking)
-    found = _read(_counting_rows(articles.db, sql, params), None, ranked=ranking is not None)
+    found = _read(_counting_rows(articles.db, sql, params), scale=None)
     return None if found.tally.value > limit else found
 
 
@@ -306,7 +305,7 @@ def exact_counts_within(
     read = next(n for facet, *_, n in rows if facet == "read")
     if read > limit:
         return None
-    found = _read([row for row in rows if row[0] != "read"], None, ranked=ranking is not None)
+    found = _read([row for row in rows if row[0] != "read"], scale=None)
     found.facets.setdefault(alternatives, [])
     return found
 
