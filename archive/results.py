@@ -27,9 +27,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchRank
 from django.db import connections, transaction
-from django.db.models import F, QuerySet
+from django.db.models import BigIntegerField, F, Func, IntegerField, QuerySet, Value
 
 from archive.caching import cached
 from archive.models import SAMPLE_BUCKETS, Article, Jurisdiction, Official, Outlet, Topic
@@ -565,6 +566,16 @@ class ArticleResults:
     def ordered(self) -> list[QuerySet]:
         """The list as querysets whose rows, one queryset after the other, are in the list's
         order: one, or for headline-first relevance the headline matches, then the rest."""
+        if self.ranking == "relevance":
+            # In the order the counting statement ranked them, rather than ranked again.
+            ids = list(self._main.ranked_ids)
+            position = Func(
+                Value(ids, output_field=ArrayField(BigIntegerField())),
+                F("pk"),
+                function="array_position",
+                output_field=IntegerField(),
+            )
+            return [self.filterset.queryset.filter(pk__in=ids).order_by(position)]
         if self.ranking != "headline_first":
             return [self.filterset.qs]
         articles = queryset_without(self.filterset, "sort")

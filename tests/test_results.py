@@ -9,6 +9,7 @@ and ranked headline matches first; "quokka" is counted and ranked in full.
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
@@ -273,6 +274,20 @@ def test_the_csv_lists_a_broad_search_in_the_page_order(client):
     response = client.get("/articles.csv", {"q": "sheriff"})
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[1:]
     assert [line.split(",")[0] for line in lines] == [a.slug for a in found[0 : found.count()]]
+
+
+def test_the_csv_of_a_fully_ranked_list_keeps_the_ranking_the_count_made(client):
+    since = matches("sheriff").newest()[60].published_until
+    params = {"q": "sheriff", "published_after": since.isoformat()}
+    found = results_for(**params)
+    assert found.ranking == "relevance"
+    cache.clear()  # the export counts the list itself, as it does when asked first
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/articles.csv", params)
+        lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[1:]
+    assert [line.split(",")[0] for line in lines] == [a.slug for a in found[0 : found.count()]]
+    ranking = [q["sql"] for q in queries.captured_queries if "ts_rank" in q["sql"]]
+    assert len(ranking) == 1, "the export follows the counting statement's ranking"
 
 
 def test_too_many_headline_matches_to_rank_come_newest_first(client, monkeypatch):
