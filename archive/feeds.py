@@ -21,7 +21,6 @@ from archive.exports import bad_parameters
 from archive.facets import active_filters
 from archive.filters import ArticleFilter
 from archive.models import Article
-from archive.views import attach_snippets
 
 FEED_SIZE = 50
 SITE_NAME = "Immigration Enforcement News Archive"
@@ -85,7 +84,10 @@ class ArticleFeed(Feed):
 
     def items(self, filterset: ArticleFilter) -> list[Article]:
         articles = list(filterset.qs.newest()[:FEED_SIZE])
-        attach_snippets(articles, filterset.query_text)
+        # Highlighted passages for these articles only.
+        snippets = Article.objects.snippets([a.pk for a in articles], filterset.query_text)
+        for article in articles:
+            article.snippet = snippets.get(article.pk)
         return articles
 
     def item_title(self, article: Article) -> str:

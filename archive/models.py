@@ -430,22 +430,40 @@ class ArticleQuerySet(models.QuerySet):
     def snippets(self, ids, text: str | None) -> dict[int, SafeString]:
         """Highlighted fragments for the given rows only (never for the whole match set),
         escaped, with only <mark> let through."""
-        query = build_query(text)
-        if query is None or not ids:
+        if build_query(text) is None or not ids:
             return {}
-        query = snippet_query(text, self.db) or query
+        windows = self.filter(pk__in=ids).with_snippets(text).values_list("pk", "snippet")
+        return self.finished_snippets(dict(windows), text)
+
+    def with_snippets(self, text: str | None) -> "ArticleQuerySet":
+        """Each row with ``snippet``, its passage around the query's first match, drawn in
+        the rows' own statement; finished_snippets() makes it safe to show. Unchanged when the
+        query is blank."""
+        query = build_query(text)
+        if query is None:
+            return self
         # ts_headline parses all the text it is given: a window of the body around the first
-        # place a word of the query appears costs a fraction of the whole body. A row whose
-        # window holds no match (a stem spelt differently in the text) gets the whole body.
-        found = dict(self._headlines(ids, query, snippet_window(text)))
-        missing = [pk for pk, snippet in found.items() if MARK_START not in snippet]
-        found.update(self._headlines(missing, query, F("body")))
+        # place a word of the query appears costs a fraction of the whole body.
+        query = snippet_query(text, self.db) or query
+        return self.annotate(snippet=self._headline(snippet_window(text), query))
+
+    def finished_snippets(self, windows: dict[int, str], text: str) -> dict[int, SafeString]:
+        """The passages ``with_snippets()`` drew, escaped, with only <mark> let through. A row
+        whose window holds no match (a stem spelt differently in the text) gets its passage
+        from the whole body, in one statement for all such rows."""
+        missing = [pk for pk, snippet in windows.items() if MARK_START not in snippet]
+        found = dict(windows)
+        if missing:
+            query = snippet_query(text, self.db) or build_query(text)
+            headline = self._headline(F("body"), query)
+            found.update(
+                self.filter(pk__in=missing).annotate(snippet=headline).values_list("pk", "snippet")
+            )
         return {pk: render_marked(snippet) for pk, snippet in found.items()}
 
-    def _headlines(self, ids, query, text) -> list[tuple[int, str]]:
-        if not ids:
-            return []
-        headline = SearchHeadline(
+    @staticmethod
+    def _headline(text, query) -> SearchHeadline:
+        return SearchHeadline(
             text,
             query,
             config=SEARCH_CONFIG,
@@ -456,7 +474,6 @@ class ArticleQuerySet(models.QuerySet):
             max_fragments=2,
             fragment_delimiter=" … ",
         )
-        return list(self.filter(pk__in=ids).annotate(snippet=headline).values_list("pk", "snippet"))
 
     def marked(self, pk: int, text: str | None) -> tuple[str, str] | None:
         """The headline and whole body of one article with every match of the query marked."""

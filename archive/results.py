@@ -614,6 +614,12 @@ class ArticleResults:
         return self._rows(ids)
 
     def _rows(self, ids) -> list[Article]:
-        """The articles with these ids, in this order, as a card shows them."""
-        rows = self.filterset.queryset.filter(pk__in=ids).in_bulk()
+        """The articles with these ids, in this order, as a card shows them: for a search,
+        each with its ``snippet``, drawn in the same statement."""
+        text = self.filterset.query_text
+        rows = self.filterset.queryset.filter(pk__in=ids).order_by().with_snippets(text).in_bulk()
+        if self.query is not None and rows:
+            windows = {pk: row.snippet for pk, row in rows.items()}
+            for pk, snippet in Article.objects.finished_snippets(windows, text).items():
+                rows[pk].snippet = snippet
         return [rows[pk] for pk in ids if pk in rows]

@@ -49,13 +49,6 @@ def home(request):
     return render(request, "archive/home.html", context)
 
 
-def attach_snippets(articles, query_text: str) -> None:
-    """Give the articles on the page their highlighted snippet (and only those articles)."""
-    snippets = Article.objects.snippets([a.pk for a in articles], query_text)
-    for article in articles:
-        article.snippet = snippets.get(article.pk)
-
-
 class ArticleListView(FilterView):
     filterset_class = ArticleFilter
     queryset = Article.objects.for_listing()
@@ -89,7 +82,6 @@ class ArticleListView(FilterView):
             # An estimated count can promise a few pages more than there are.
             raise Http404("There is no such page of results.")
         query_text = self.filterset.query_text
-        attach_snippets(context["object_list"], query_text)
         results = self.results
         context.update(
             tally=results.tally if results is not None else None,

@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from archive.models import SNIPPET_WINDOW, Article, Jurisdiction, Outlet, snippet_window
 from tests.factories import make_article, place
@@ -141,6 +143,29 @@ def test_snippets_are_computed_for_the_page_shown_only(client, django_assert_max
     assert len(result_slugs(response)) == 20
     response = client.get("/articles/", {"q": "xylophone", "page": 2})
     assert len(result_slugs(response)) == 5
+
+
+def test_a_page_of_results_reads_its_rows_and_their_snippets_in_one_statement(client):
+    for n in range(3):
+        make_article(f"One statement check {n}", "The word marimba appears here.")
+    # As above: no word of the text begins with the stem "studi", so the window misses.
+    filler = "Nothing of note happened at the meeting that evening. " * 60
+    make_article("One statement stem check", f"{filler}One study of the programme was released.")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/articles/", {"q": "marimba or studies"}).content.decode()
+    drawing = [q["sql"] for q in queries.captured_queries if "ts_headline" in q["sql"]]
+    # The rows' statement (it names each card's places) draws every window, and only the
+    # row whose window holds no match is drawn again, from its whole body.
+    assert len(drawing) == 2, drawing
+    assert "places_on_card" in drawing[0] and "places_on_card" not in drawing[1]
+    assert html.count("<mark>marimba</mark>") == 3 and "<mark>study</mark>" in html
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/articles/", {"q": "marimba"})
+    drawing = [q["sql"] for q in queries.captured_queries if "ts_headline" in q["sql"]]
+    assert len(drawing) == 1 and "places_on_card" in drawing[0], drawing
+    api = client.get("/api/articles/", {"q": "marimba"}).json()["results"]
+    assert len(api) == 3 and all("<mark>marimba</mark>" in a["snippet"] for a in api)
 
 
 def test_the_snippet_window_finds_a_word_in_any_case():

@@ -99,7 +99,7 @@ class ArticleSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "string", "nullable": True})
     def get_snippet(self, article: Article) -> str | None:
-        return self.context.get("snippets", {}).get(article.pk)
+        return getattr(article, "snippet", None)
 
 
 class ArticleDetailSerializer(ArticleSerializer):

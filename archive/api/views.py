@@ -138,12 +138,9 @@ class ArticleListView(generics.ListAPIView):
     def get(self, request, *args, **kwargs):
         self.filter_queryset(self.get_queryset())  # validates the parameters: a 400 if not
         results = ArticleResults(self.filterset)
-        articles = self.paginate_queryset(results)
-        # Highlighted passages for the rows on this page only, as on the HTML list.
-        snippets = Article.objects.snippets([a.pk for a in articles], self.filterset.query_text)
-        context = {**self.get_serializer_context(), "snippets": snippets}
+        articles = self.paginate_queryset(results)  # with their snippets, as on the HTML list
         response = self.get_paginated_response(
-            ArticleSerializer(articles, many=True, context=context).data
+            ArticleSerializer(articles, many=True, context=self.get_serializer_context()).data
         )
         response.data["count_exact"] = results.tally.exact
         response.data["order"] = results.ranking or results.order
