@@ -260,3 +260,14 @@ def test_a_search_within_a_place_is_one_scan_of_one_index(params):
     assert "BitmapAnd" not in plan
     condition = plan[plan.index("Index Scan on article_words_places_samples") :]
     assert "search_vector @@" in condition and "place_ids &&" in condition, plan
+
+
+def test_the_form_class_is_built_once_and_each_request_has_fields_of_its_own():
+    maryland = ArticleFilter(QueryDict("state=md"), queryset=Article.objects.all())
+    unknown = ArticleFilter(QueryDict("state=zz"), queryset=Article.objects.all())
+    assert type(maryland.form) is type(unknown.form)
+    assert maryland.is_valid() and not unknown.is_valid()
+    # What one request's validation leaves on a field is not another request's.
+    assert maryland.form.fields["state"] is not unknown.form.fields["state"]
+    assert maryland.form.fields["state"].state_name == "Maryland"
+    assert unknown.form.fields["state"].state_name == ""
