@@ -23,6 +23,7 @@ import hashlib
 import json
 import math
 import re
+from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -32,6 +33,7 @@ from django.contrib.postgres.search import SearchRank
 from django.db import connections, transaction
 from django.db.models import BigIntegerField, F, Func, IntegerField, QuerySet, Value
 
+from archive.alongside import Later, alongside
 from archive.caching import cached
 from archive.models import SAMPLE_BUCKETS, Article, Jurisdiction, Official, Outlet, Topic
 from archive.search import build_query
@@ -486,11 +488,16 @@ class ArticleResults:
     is read from the database.
     """
 
-    def __init__(self, filterset):
+    def __init__(self, filterset, *, facets: bool = True):
+        """``facets``: whether facet_counts() will be asked for. A chosen facet's values that
+        are counted apart are then counted on a second connection while the list's own count
+        runs (archive/alongside.py); an export, which shows no facet, says False."""
         self.filterset = filterset
         self.query = build_query(filterset.query_text)
         self.order = filterset.order
+        self.facets_wanted = facets
         self._lists: dict[str | None, PlannedList] = {}
+        self._counted_apart: dict[str, Future[Counts] | Later[Counts]] = {}
 
     def _list_without(self, name: str | None) -> PlannedList:
         """The list without one parameter (None: the list itself), planned once a page: the
@@ -514,7 +521,19 @@ class ArticleResults:
             found = counts_with_alternatives(self.filterset, chosen[0], wider, facets, ranking)
             if found is not None:
                 return found
+        if self.facets_wanted:
+            for name in chosen:
+                self._count_apart(name)
         return counts(self._list_without(None), facets, ranking)
+
+    def _count_apart(self, name: str) -> "Future[Counts] | Later[Counts]":
+        """The chosen facet's values, counted over the list without its own parameter: on
+        the second connection from the moment this is first asked, so that the list's own
+        count, on this one, runs meanwhile."""
+        if name not in self._counted_apart:
+            wider = self._list_without(name)
+            self._counted_apart[name] = alongside(wider.articles.db, lambda: counts(wider, (name,)))
+        return self._counted_apart[name]
 
     def _ranking_sql(self) -> tuple[str, list] | None:
         """The ORDER BY of search()'s relevance order, on the article table's columns, or
@@ -551,8 +570,7 @@ class ArticleResults:
         found = dict(self._main.facets)
         for name in FACET_NAMES:
             if name not in found and self.filterset.form.cleaned_data.get(name):
-                wider = counts(self._list_without(name), (name,))
-                found[name] = wider.facets.get(name, [])
+                found[name] = self._count_apart(name).result().facets.get(name, [])
         return {name: found.get(name, []) for name in FACET_NAMES}
 
     def _headline_matches(self) -> QuerySet:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.signals import setting_changed
 
+from archive.alongside import close_connections
 from archive.gazetteer import load_gazetteer
 from archive.seed import load_seed_archive
 
@@ -61,6 +62,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_gazetteer()
         load_seed_archive()
+    yield
+    # Pages counted facets on a second connection (archive/alongside.py); it must be closed
+    # before the test database is dropped.
+    close_connections()
 
 
 @pytest.fixture(autouse=True)
