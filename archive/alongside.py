@@ -1,9 +1,10 @@
-"""A second connection for a count a page needs beside the one it is already waiting on.
+"""A second connection for work a page needs beside the count it is already waiting on.
 
-A search within a state counts its list, and counts apart the list without the state for the
-state facet's other values. Each count is one statement, and a statement runs on one core:
-one after the other they take the sum of the two, on two connections at once the longer of
-them (docs/PERFORMANCE.md, item 39). Each process keeps one thread for this, with its own
+A search page counts its list, and meanwhile need not wait for the count to read its rows
+when their order is known without it, nor to count a chosen facet's other values over the
+list without that facet (a search within a state). Each statement runs on one core: one
+after the other they take the sum, on two connections at once the longer of them
+(docs/PERFORMANCE.md, items 39 and 40). Each process keeps one thread for this, with its own
 connection, reused from page to page as a request's is (``CONN_MAX_AGE``).
 
 The work runs in the request's context, so the database router sends it where the request's

@@ -469,6 +469,16 @@ def counts_with_alternatives(
     )
 
 
+@dataclass(frozen=True)
+class PageAhead:
+    """A page's rows being read beside the count, in the ranking predicted before it."""
+
+    start: int
+    stop: int
+    ranking: str
+    rows: "Future[list[Article]] | Later[list[Article]]"
+
+
 @lru_cache(maxsize=1024)
 def relevance_order_sql(text: str, database: str) -> tuple[str, tuple]:
     """search()'s relevance ORDER BY for this query, compiled on the article table's columns.
@@ -498,6 +508,17 @@ class ArticleResults:
         self.facets_wanted = facets
         self._lists: dict[str | None, PlannedList] = {}
         self._counted_apart: dict[str, Future[Counts] | Later[Counts]] = {}
+        self._wanted_page: tuple[int, int] | None = None
+        self._page_ahead: PageAhead | None = None
+
+    def read_ahead(self, page: str | None, per_page: int) -> None:
+        """Have the rows of this page (its number as the request gave it) read on the second
+        connection while the list is counted, when their order does not wait on the count
+        (archive/alongside.py). Asked before the count, by a view that will show the page."""
+        number = str(page or 1)
+        if number.isdigit() and int(number) >= 1:
+            start = (int(number) - 1) * per_page
+            self._wanted_page = (start, start + per_page)
 
     def _list_without(self, name: str | None) -> PlannedList:
         """The list without one parameter (None: the list itself), planned once a page: the
@@ -513,6 +534,7 @@ class ArticleResults:
         # same statement as the list's total; with one facet chosen, its alternatives too
         # when the list without it is small enough to count exactly. A list in relevance
         # order is ranked by that statement too when it is short enough to rank whole.
+        self._start_reading_ahead()
         chosen = [name for name in FACET_NAMES if self.filterset.form.cleaned_data.get(name)]
         facets = tuple(name for name in FACET_NAMES if name not in chosen)
         ranking = self._ranking_sql()
@@ -534,6 +556,29 @@ class ArticleResults:
             wider = self._list_without(name)
             self._counted_apart[name] = alongside(wider.articles.db, lambda: counts(wider, (name,)))
         return self._counted_apart[name]
+
+    def _start_reading_ahead(self) -> None:
+        if self._wanted_page is None:
+            return
+        start, stop = self._wanted_page
+        listing = self._list_without(None)
+        ranking = self._ranking_before_counting(listing)
+        # A page past the planner's estimate of the list is most likely past its end, which
+        # the paginator answers without reading anything.
+        if ranking is None or start >= listing.expected:
+            return
+        rows = alongside(listing.articles.db, lambda: self._page(start, stop, ranking))
+        self._page_ahead = PageAhead(start, stop, ranking, rows)
+
+    def _ranking_before_counting(self, listing: PlannedList) -> str | None:
+        """The ranking the count will choose, when it can be told before counting: none for
+        a list not in relevance order, headline matches first when the planner expects more
+        than twice RANK_ALL_LIMIT matches. None when only the count can tell."""
+        if self.order != "relevance" or self.query is None:
+            return ""
+        if listing.expected > SURE_ABOVE * RANK_ALL_LIMIT:
+            return "headline_first"
+        return None
 
     def _ranking_sql(self) -> tuple[str, list] | None:
         """The ORDER BY of search()'s relevance order, on the article table's columns, or
@@ -594,7 +639,10 @@ class ArticleResults:
     def ordered(self) -> list[QuerySet]:
         """The list as querysets whose rows, one queryset after the other, are in the list's
         order: one, or for headline-first relevance the headline matches, then the rest."""
-        if self.ranking == "relevance":
+        return self._ordered(self.ranking)
+
+    def _ordered(self, ranking: str) -> list[QuerySet]:
+        if ranking == "relevance":
             # In the order the counting statement ranked them, rather than ranked again.
             ids = list(self._main.ranked_ids)
             position = Func(
@@ -604,7 +652,7 @@ class ArticleResults:
                 output_field=IntegerField(),
             )
             return [self.filterset.queryset.filter(pk__in=ids).order_by(position)]
-        if self.ranking != "headline_first":
+        if ranking != "headline_first":
             return [self.filterset.qs]
         articles = queryset_without(self.filterset, "sort")
         newest_first = Article.objects.newest_first_ordering()
@@ -622,14 +670,20 @@ class ArticleResults:
         if not isinstance(index, slice):
             raise TypeError("ArticleResults is read a page (a slice) at a time")
         start, stop = index.start or 0, index.stop
-        if self.ranking == "relevance":
+        ahead = self._page_ahead
+        if ahead and ahead.start == start and stop <= ahead.stop and ahead.ranking == self.ranking:
+            return ahead.rows.result()[: stop - start]
+        return self._page(start, stop, self.ranking)
+
+    def _page(self, start: int, stop: int, ranking: str) -> list[Article]:
+        if ranking == "relevance":
             # The counting statement ranked every match: the page is a slice of its ids.
             return self._rows(self._main.ranked_ids[start:stop])
         # Ids first, rows after: a walk of the newest index then reads only the index (and,
         # for headline matches, the headlines' vectors included in it), never the rows.
         ids: list[int] = []
         skipped = 0  # rows of the earlier querysets that lie before the slice
-        for queryset in self.ordered():
+        for queryset in self._ordered(ranking):
             pks = queryset.values_list("pk", flat=True)
             wanted = stop - start - len(ids)
             offset = max(0, start - skipped)

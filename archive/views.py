@@ -67,6 +67,8 @@ class ArticleListView(FilterView):
                 params.setlist(name, [current.get(v, v) for v in params.getlist(name)])
             return HttpResponsePermanentRedirect(f"{request.path}?{params.urlencode()}")
         self.results = ArticleResults(self.filterset) if valid else None
+        if self.results is not None:
+            self.results.read_ahead(request.GET.get(self.page_kwarg), self.paginate_by)
         self.object_list = self.results if valid else self.filterset.queryset.none()
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
         return self.render_to_response(context)

@@ -117,3 +117,35 @@ def test_two_chosen_facets_are_counted_beside_the_list_and_shown_as_before(clien
         results.count()
     assert handed_over == [{"state", "outlet"}]
     assert {v.slug for v in results.facet_counts()["state"]} >= {state}
+
+
+def rows_statements(queries) -> list[str]:
+    # The statement that reads a page's rows names each card's places.
+    return [q["sql"] for q in queries.captured_queries if "places_on_card" in q["sql"]]
+
+
+CARD = re.compile(r'<h3 class="card__headline"><a href="/articles/([^/]+)/')
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("path", ["/articles/", "/api/articles/"])
+def test_a_page_whose_order_does_not_wait_on_the_count_is_read_beside_it(client, path):
+    load_gazetteer()
+    load_seed_archive()
+    params = {"q": "county", "sort": "newest"}
+    with CaptureQueriesContext(connection) as beside:
+        response = client.get(path, params)
+    assert rows_statements(beside) == [], "the rows were read on the second connection"
+
+    cache.clear()
+    with transaction.atomic(), CaptureQueriesContext(connection) as inline:
+        same = client.get(path, params)
+    assert len(rows_statements(inline)) == 1
+    assert listed(path, response) == listed(path, same)
+    assert len(listed(path, response)) >= 2
+
+
+def listed(path: str, response) -> list:
+    if path == "/api/articles/":
+        return response.json()["results"]
+    return CARD.findall(response.content.decode())

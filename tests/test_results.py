@@ -224,6 +224,28 @@ def test_a_fully_ranked_list_is_ranked_once_by_its_counting_statement(within_sta
     assert all(a.outlet.name for a in first), "rows come with their outlet"
 
 
+def test_a_page_read_ahead_in_a_ranking_the_count_overrules_is_not_used(monkeypatch):
+    # The planner expects thousands, so the page is read ahead headline matches first; the
+    # count finds one match, which is ranked, and the page comes from the ranking instead.
+    monkeypatch.setattr(plans, "planned_rows", lambda articles, statement=None: 10_000.0)
+    found = results_for(q="quokka")
+    found.read_ahead("1", 20)
+    page = found[0:20]
+    assert found._page_ahead.ranking == "headline_first" and found.ranking == "relevance"
+    assert not found._page_ahead.rows._done, "a page read in the wrong order is not read at all"
+    assert [a.pk for a in page] == list(matches("quokka").values_list("pk", flat=True)[:20])
+
+
+def test_a_page_past_the_expected_end_of_the_list_is_not_read_ahead():
+    found = results_for(q="ICE")
+    found.read_ahead("1000", 20)
+    assert found.count() < 19_980 and found._page_ahead is None
+    found = results_for(q="ICE")
+    found.read_ahead("2", 20)
+    assert found.ranking == "headline_first" and found._page_ahead.start == 20
+    assert [a.pk for a in found[20:40]] == [a.pk for a in results_for(q="ICE")[20:40]]
+
+
 def test_the_page_says_which_order_it_shows(client):
     html = client.get("/articles/", {"q": "sheriff"}).content.decode()
     assert "headline matches first, then newest" in html
