@@ -534,8 +534,8 @@ class ArticleResults:
         # same statement as the list's total; with one facet chosen, its alternatives too
         # when the list without it is small enough to count exactly. A list in relevance
         # order is ranked by that statement too when it is short enough to rank whole.
-        self._start_reading_ahead()
         chosen = [name for name in FACET_NAMES if self.filterset.form.cleaned_data.get(name)]
+        self._start_reading_ahead(chosen)
         facets = tuple(name for name in FACET_NAMES if name not in chosen)
         ranking = self._ranking_sql()
         if len(chosen) == 1:
@@ -557,28 +557,28 @@ class ArticleResults:
             self._counted_apart[name] = alongside(wider.articles.db, lambda: counts(wider, (name,)))
         return self._counted_apart[name]
 
-    def _start_reading_ahead(self) -> None:
+    def _start_reading_ahead(self, chosen: list[str]) -> None:
+        """Start reading the wanted page on the second connection when its order is known
+        before the count: always for a list not in relevance order; for a search, when the
+        planner expects more than twice RANK_ALL_LIMIT matches, which are then ranked
+        headline matches first. Only estimates the count asks for anyway are used, but for
+        the list itself within one chosen facet when the wider list could be that long."""
         if self._wanted_page is None:
             return
         start, stop = self._wanted_page
-        listing = self._list_without(None)
-        ranking = self._ranking_before_counting(listing)
-        # A page past the planner's estimate of the list is most likely past its end, which
-        # the paginator answers without reading anything.
-        if ranking is None or start >= listing.expected:
-            return
-        rows = alongside(listing.articles.db, lambda: self._page(start, stop, ranking))
+        # With one facet chosen the count first looks at the list without it, which holds the
+        # list: its estimate bounds the list's.
+        bound = self._list_without(chosen[0] if len(chosen) == 1 else None)
+        if start >= bound.expected:
+            return  # most likely past the end, which the paginator answers without reading
+        ranking = ""
+        if self.order == "relevance" and self.query is not None:
+            fully_ranked = SURE_ABOVE * RANK_ALL_LIMIT
+            if bound.expected <= fully_ranked or self._list_without(None).expected <= fully_ranked:
+                return
+            ranking = "headline_first"
+        rows = alongside(bound.articles.db, lambda: self._page(start, stop, ranking))
         self._page_ahead = PageAhead(start, stop, ranking, rows)
-
-    def _ranking_before_counting(self, listing: PlannedList) -> str | None:
-        """The ranking the count will choose, when it can be told before counting: none for
-        a list not in relevance order, headline matches first when the planner expects more
-        than twice RANK_ALL_LIMIT matches. None when only the count can tell."""
-        if self.order != "relevance" or self.query is None:
-            return ""
-        if listing.expected > SURE_ABOVE * RANK_ALL_LIMIT:
-            return "headline_first"
-        return None
 
     def _ranking_sql(self) -> tuple[str, list] | None:
         """The ORDER BY of search()'s relevance order, on the article table's columns, or
