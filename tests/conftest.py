@@ -63,8 +63,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_gazetteer()
         load_seed_archive()
     yield
-    # Pages counted facets on a second connection (archive/alongside.py); it must be closed
-    # before the test database is dropped.
+    # Pages did some of their work on a second connection (archive/alongside.py); it must be
+    # closed before the test database is dropped.
     close_connections()
 
 

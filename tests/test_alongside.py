@@ -1,4 +1,5 @@
-"""Counts run on a second connection beside the request's own (archive/alongside.py).
+"""Work a page does on a second connection beside its count (archive/alongside.py): a
+chosen facet's values, and the page's rows when their order does not wait on the count.
 
 Another connection sees only committed rows, so these tests commit theirs
 (``transaction=True``); inside a transaction the work runs on the caller's connection.
