@@ -20,7 +20,7 @@ from archive.dates import DatePrecision
 from archive.exports import bad_parameters
 from archive.facets import active_filters
 from archive.filters import ArticleFilter
-from archive.models import Article
+from archive.models import Article, finish_snippets
 
 FEED_SIZE = 50
 SITE_NAME = "Immigration Enforcement News Archive"
@@ -83,11 +83,10 @@ class ArticleFeed(Feed):
         return filterset.request.get_full_path()
 
     def items(self, filterset: ArticleFilter) -> list[Article]:
-        articles = list(filterset.qs.newest()[:FEED_SIZE])
-        # Highlighted passages for these articles only.
-        snippets = Article.objects.snippets([a.pk for a in articles], filterset.query_text)
-        for article in articles:
-            article.snippet = snippets.get(article.pk)
+        # Highlighted passages in the rows' own statement, drawn for these articles only.
+        text = filterset.query_text
+        articles = list(filterset.qs.newest().with_snippets(text)[:FEED_SIZE])
+        finish_snippets(articles, text)
         return articles
 
     def item_title(self, article: Article) -> str:

@@ -7,6 +7,7 @@ with plain joins rather than a recursive query.
 
 import hashlib
 import re
+from collections.abc import Iterable
 from datetime import date
 from functools import cache
 
@@ -36,7 +37,6 @@ from django.db.models.functions import (
 )
 from django.db.models.lookups import Exact
 from django.urls import get_script_prefix, reverse
-from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from reversion.models import Revision
 
@@ -427,18 +427,10 @@ class ArticleQuerySet(models.QuerySet):
             queryset = queryset.filter(published_on__lte=before)
         return queryset
 
-    def snippets(self, ids, text: str | None) -> dict[int, SafeString]:
-        """Highlighted fragments for the given rows only (never for the whole match set),
-        escaped, with only <mark> let through."""
-        if build_query(text) is None or not ids:
-            return {}
-        windows = self.filter(pk__in=ids).with_snippets(text).values_list("pk", "snippet")
-        return self.finished_snippets(dict(windows), text)
-
     def with_snippets(self, text: str | None) -> "ArticleQuerySet":
         """Each row with ``snippet``, its passage around the query's first match, drawn in
-        the rows' own statement; finished_snippets() makes it safe to show. Unchanged when the
-        query is blank."""
+        the rows' own statement (so only for the rows read); finish_snippets() makes it safe
+        to show. Unchanged when the query is blank."""
         query = build_query(text)
         if query is None:
             return self
@@ -446,20 +438,6 @@ class ArticleQuerySet(models.QuerySet):
         # place a word of the query appears costs a fraction of the whole body.
         query = snippet_query(text, self.db) or query
         return self.annotate(snippet=self._headline(snippet_window(text), query))
-
-    def finished_snippets(self, windows: dict[int, str], text: str) -> dict[int, SafeString]:
-        """The passages ``with_snippets()`` drew, escaped, with only <mark> let through. A row
-        whose window holds no match (a stem spelt differently in the text) gets its passage
-        from the whole body, in one statement for all such rows."""
-        missing = [pk for pk, snippet in windows.items() if MARK_START not in snippet]
-        found = dict(windows)
-        if missing:
-            query = snippet_query(text, self.db) or build_query(text)
-            headline = self._headline(F("body"), query)
-            found.update(
-                self.filter(pk__in=missing).annotate(snippet=headline).values_list("pk", "snippet")
-            )
-        return {pk: render_marked(snippet) for pk, snippet in found.items()}
 
     @staticmethod
     def _headline(text, query) -> SearchHeadline:
@@ -519,6 +497,24 @@ def places_on_card() -> ArraySubquery:
         .values(json=JSONObject(**{name: name for name in CARD_PLACE_FIELDS}))
     )
     return ArraySubquery(places)
+
+
+def finish_snippets(articles: Iterable["Article"], text: str | None) -> None:
+    """Make the passages ArticleQuerySet.with_snippets() drew safe to show, in place: escaped,
+    with only <mark> let through. An article whose window holds no match (a stem spelt
+    differently in the text) gets its passage from the whole body, one statement for all of
+    them, on the database the articles came from."""
+    drawn = [article for article in articles if hasattr(article, "snippet")]
+    missing = {article.pk: article for article in drawn if MARK_START not in article.snippet}
+    if missing:
+        database = drawn[0]._state.db
+        query = snippet_query(text, database) or build_query(text)
+        again = Article.objects.using(database).filter(pk__in=missing)
+        body = ArticleQuerySet._headline(F("body"), query)
+        for pk, snippet in again.annotate(snippet=body).values_list("pk", "snippet"):
+            missing[pk].snippet = snippet
+    for article in drawn:
+        article.snippet = render_marked(article.snippet)
 
 
 def snippet_window(text: str) -> models.Func:

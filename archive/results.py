@@ -35,7 +35,15 @@ from django.db.models import BigIntegerField, F, Func, IntegerField, QuerySet, V
 
 from archive.alongside import Later, alongside
 from archive.caching import cached
-from archive.models import SAMPLE_BUCKETS, Article, Jurisdiction, Official, Outlet, Topic
+from archive.models import (
+    SAMPLE_BUCKETS,
+    Article,
+    Jurisdiction,
+    Official,
+    Outlet,
+    Topic,
+    finish_snippets,
+)
 from archive.search import build_query
 
 EXACT_LIMIT = 10_000
@@ -700,8 +708,5 @@ class ArticleResults:
         each with its ``snippet``, drawn in the same statement."""
         text = self.filterset.query_text
         rows = self.filterset.queryset.filter(pk__in=ids).order_by().with_snippets(text).in_bulk()
-        if self.query is not None and rows:
-            windows = {pk: row.snippet for pk, row in rows.items()}
-            for pk, snippet in Article.objects.finished_snippets(windows, text).items():
-                rows[pk].snippet = snippet
+        finish_snippets(rows.values(), text)
         return [rows[pk] for pk in ids if pk in rows]
