@@ -2,7 +2,8 @@
 
 The same parameters go to /articles/ (HTML, page by page), /api/articles/ (JSON, following
 ``next``), /articles.csv and /feeds/articles/; these helpers turn each answer back into the
-list of article slugs so the tests can compare them.
+list of article slugs so the tests can compare them; and which counting statements a page
+sent to the database.
 """
 
 import csv
@@ -19,12 +20,23 @@ def slug_of(url: str) -> str:
     return urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
 
 
+def card_slugs(html: str) -> list[str]:
+    """The slugs of the article cards on an HTML list, in their order."""
+    return _CARD_LINK.findall(html)
+
+
+def counting_statements(queries) -> list[str]:
+    """The statements that counted a list (archive/results.py), from a CaptureQueriesContext."""
+    statements = ("WITH m ", "WITH wide ")
+    return [q["sql"] for q in queries.captured_queries if q["sql"].startswith(statements)]
+
+
 def html_page(client, params: dict, page: int = 1) -> tuple[list[str], bool]:
     """One page of the HTML list: its slugs, and whether a next page is linked."""
     response = client.get("/articles/", {**params, "page": page})
     assert response.status_code == 200, response.status_code
     html = response.content.decode()
-    return _CARD_LINK.findall(html), 'rel="next"' in html
+    return card_slugs(html), 'rel="next"' in html
 
 
 def html_slugs(client, params: dict) -> list[str]:

@@ -22,6 +22,7 @@ from archive.gazetteer import load_gazetteer
 from archive.models import Article
 from archive.results import ArticleResults
 from archive.seed import load_seed_archive
+from tests.readers import card_slugs, counting_statements
 
 request_state = contextvars.ContextVar("request_state", default="unset")
 
@@ -66,10 +67,6 @@ def test_inside_a_transaction_the_work_waits_and_runs_on_the_callers_connection(
     assert runs == [], "nothing runs until the result is asked for"
     assert pending.result() == 1 and pending.result() == 1, "and then once"
     assert runs[0][0] == own_backend
-
-
-def counting_statements(queries) -> list[str]:
-    return [q["sql"] for q in queries.captured_queries if q["sql"].startswith("WITH m ")]
 
 
 FACET = re.compile(r'<section class="facet" aria-labelledby="facet-(\w+)">(.*?)</section>', re.S)
@@ -125,9 +122,6 @@ def rows_statements(queries) -> list[str]:
     return [q["sql"] for q in queries.captured_queries if "places_on_card" in q["sql"]]
 
 
-CARD = re.compile(r'<h3 class="card__headline"><a href="/articles/([^/]+)/')
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("path", ["/articles/", "/api/articles/"])
 def test_a_page_whose_order_does_not_wait_on_the_count_is_read_beside_it(client, path):
@@ -149,4 +143,4 @@ def test_a_page_whose_order_does_not_wait_on_the_count_is_read_beside_it(client,
 def listed(path: str, response) -> list:
     if path == "/api/articles/":
         return response.json()["results"]
-    return CARD.findall(response.content.decode())
+    return card_slugs(response.content.decode())

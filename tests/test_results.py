@@ -28,6 +28,7 @@ from archive.models import (
 from archive.results import ArticleResults, Tally
 from bench.load import load
 from bench.run import classes
+from tests.readers import counting_statements
 
 CORPUS = 2000
 
@@ -268,11 +269,6 @@ def test_every_benchmark_class_answers(client, django_assert_max_num_queries):
         with django_assert_max_num_queries(30):
             response = client.get(path)
         assert response.status_code == 200, (name, response.status_code)
-
-
-def counting_statements(queries) -> list[str]:
-    statements = ("WITH m ", "WITH wide ")
-    return [q["sql"] for q in queries.captured_queries if q["sql"].startswith(statements)]
 
 
 def test_the_next_page_reuses_the_counts_until_the_archive_changes(client):
