@@ -183,7 +183,7 @@ def articles_csv(request: HttpRequest) -> HttpResponse:
     # In the list's own order, which for a search matching thousands is in two parts.
     rows = (
         row
-        for articles in ArticleResults(filterset, facets=False).ordered()
+        for articles in ArticleResults(filterset).ordered()
         for row in export_rows(articles, request.build_absolute_uri, CHUNK_SIZE)
     )
     response = StreamingHttpResponse(

@@ -506,10 +506,11 @@ class ArticleResults:
     is read from the database.
     """
 
-    def __init__(self, filterset, *, facets: bool = True):
-        """``facets``: whether facet_counts() will be asked for. A chosen facet's values that
-        are counted apart are then counted on a second connection while the list's own count
-        runs (archive/alongside.py); an export, which shows no facet, says False."""
+    def __init__(self, filterset, *, facets: bool = False):
+        """``facets``: whether the caller will show facet_counts(). A chosen facet's values
+        that are counted apart are then counted on a second connection while the list's own
+        count runs (archive/alongside.py); without it they are counted when asked for, so a
+        caller that shows no facet (the CSV export) starts no work it will not use."""
         self.filterset = filterset
         self.query = build_query(filterset.query_text)
         self.order = filterset.order

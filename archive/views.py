@@ -66,7 +66,7 @@ class ArticleListView(FilterView):
             for name, current in moved.items():
                 params.setlist(name, [current.get(v, v) for v in params.getlist(name)])
             return HttpResponsePermanentRedirect(f"{request.path}?{params.urlencode()}")
-        self.results = ArticleResults(self.filterset) if valid else None
+        self.results = ArticleResults(self.filterset, facets=True) if valid else None
         if self.results is not None:
             self.results.read_ahead(request.GET.get(self.page_kwarg), self.paginate_by)
         self.object_list = self.results if valid else self.filterset.queryset.none()

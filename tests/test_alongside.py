@@ -103,7 +103,7 @@ def test_two_chosen_facets_are_counted_beside_the_list_and_shown_as_before(clien
     cache.clear()
     filterset = ArticleFilter(QueryDict(urlencode(params)), queryset=Article.objects.for_listing())
     assert filterset.is_valid()
-    results = ArticleResults(filterset)
+    results = ArticleResults(filterset, facets=True)
     handed_over = []
 
     def note_what_was_handed_over(execute, sql, params, many, context):
@@ -115,6 +115,10 @@ def test_two_chosen_facets_are_counted_beside_the_list_and_shown_as_before(clien
         results.count()
     assert handed_over == [{"state", "outlet"}]
     assert {v.slug for v in results.facet_counts()["state"]} >= {state}
+
+    # A caller that shows no facet (the CSV export) hands nothing over.
+    exporting = ArticleResults(filterset)
+    assert exporting.count() == results.count() and exporting._counted_apart == {}
 
 
 def rows_statements(queries) -> list[str]:

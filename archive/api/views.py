@@ -137,7 +137,7 @@ class ArticleListView(generics.ListAPIView):
     )
     def get(self, request, *args, **kwargs):
         self.filter_queryset(self.get_queryset())  # validates the parameters: a 400 if not
-        results = ArticleResults(self.filterset)
+        results = ArticleResults(self.filterset, facets=True)
         pages = self.paginator
         results.read_ahead(request.query_params.get(pages.page_query_param), pages.page_size)
         articles = self.paginate_queryset(results)  # with their snippets, as on the HTML list
