@@ -14,14 +14,14 @@ from archive.filters import ArticleFilter
 from archive.models import Article, Official
 from archive.results import ids_statement
 from tests.factories import make_article, make_detainer_stories
+from tests.readers import card_slugs
 
 pytestmark = pytest.mark.django_db
 
 
 def result_slugs(response) -> list[str]:
     assert response.status_code == 200
-    html = response.content.decode()
-    return re.findall(r'<h3 class="card__headline"><a href="/articles/([^/?]+)/', html)
+    return card_slugs(response.content.decode())
 
 
 def listed(client, **params) -> set[str]:

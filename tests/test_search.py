@@ -8,13 +8,13 @@ from django.test.utils import CaptureQueriesContext
 
 from archive.models import SNIPPET_WINDOW, Article, Jurisdiction, Outlet, snippet_window
 from tests.factories import make_article, place
+from tests.readers import card_slugs
 
 pytestmark = pytest.mark.django_db
 
 
 def result_slugs(response) -> list[str]:
-    html = response.content.decode()
-    return re.findall(r'<h3 class="card__headline"><a href="/articles/([^/]+)/', html)
+    return card_slugs(response.content.decode())
 
 
 def search(client, query: str, **params) -> list[str]:
