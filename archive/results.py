@@ -61,6 +61,12 @@ BUCKET_SAMPLE_LIMIT = 200_000
 # limit would make it pay for that statement and for a sample after it.
 SURE_ABOVE = 2
 FACET_LIMIT = 10
+# Up to how many expected matches of the list without its one chosen facet that list is read
+# once for both its part within the facet and the facet's other values. Past it the two are
+# counted apart, side by side on two connections (archive/alongside.py): reading 10,000
+# matches for the facet took longer than the list's own count, its facets and its ranking.
+# The same bound as a read-ahead's, so the list's own estimate is asked past it either way.
+APART_ABOVE = SURE_ABOVE * RANK_ALL_LIMIT
 FACET_NAMES = ("outlet", "jurisdiction", "state", "official", "topic")
 
 
@@ -541,13 +547,13 @@ class ArticleResults:
     def _main(self) -> Counts:
         # The facets whose own parameter is unused are counted over the list itself, in the
         # same statement as the list's total; with one facet chosen, its alternatives too
-        # when the list without it is small enough to count exactly. A list in relevance
-        # order is ranked by that statement too when it is short enough to rank whole.
+        # when the list without it is short (APART_ABOVE). A list in relevance order is
+        # ranked by that statement too when it is short enough to rank whole.
         chosen = [name for name in FACET_NAMES if self.filterset.form.cleaned_data.get(name)]
         self._start_reading_ahead(chosen)
         facets = tuple(name for name in FACET_NAMES if name not in chosen)
         ranking = self._ranking_sql()
-        if len(chosen) == 1:
+        if len(chosen) == 1 and self._list_without(chosen[0]).expected <= APART_ABOVE:
             wider = self._list_without(chosen[0])
             found = counts_with_alternatives(self.filterset, chosen[0], wider, facets, ranking)
             if found is not None:
@@ -570,8 +576,8 @@ class ArticleResults:
         """Start reading the wanted page on the second connection when its order is known
         before the count: always for a list not in relevance order; for a search, when the
         planner expects more than twice RANK_ALL_LIMIT matches, which are then ranked
-        headline matches first. Only estimates the count asks for anyway are used, but for
-        the list itself within one chosen facet when the wider list could be that long."""
+        headline matches first. Only estimates the count asks for anyway are used: within
+        one chosen facet, the list's own only past APART_ABOVE, where the count asks it."""
         if self._wanted_page is None:
             return
         start, stop = self._wanted_page

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
+from archive import results
 from archive.alongside import alongside
 from archive.filters import ArticleFilter
 from archive.gazetteer import load_gazetteer
@@ -119,6 +120,29 @@ def test_two_chosen_facets_are_counted_beside_the_list_and_shown_as_before(clien
     # A caller that shows no facet (the CSV export) hands nothing over.
     exporting = ArticleResults(filterset)
     assert exporting.count() == results.count() and exporting._counted_apart == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_chosen_facet_over_a_long_list_is_counted_beside_the_list(client, monkeypatch):
+    load_gazetteer()
+    load_seed_archive()
+    article = Article.objects.search("county").filter(jurisdictions__postal_code__gt="").first()
+    state = article.jurisdictions.exclude(postal_code="").first().postal_code
+    params = {"q": "county", "state": state}
+
+    monkeypatch.setattr(results, "APART_ABOVE", 0)  # every list without the state is "long"
+    with CaptureQueriesContext(connection) as beside:
+        html = client.get("/articles/", params).content.decode()
+    # The list's own count here; the state's other values on the second connection.
+    assert [s[:7] for s in counting_statements(beside)] == ["WITH m "]
+
+    cache.clear()
+    monkeypatch.setattr(results, "APART_ABOVE", 2_000)
+    with CaptureQueriesContext(connection) as in_one:
+        same = client.get("/articles/", params).content.decode()
+    assert [s[:10] for s in counting_statements(in_one)] == ["WITH wide "]
+    assert facet_sections(html) == facet_sections(same)
+    assert f'data-value="{state}"' in facet_sections(html)["state"]
 
 
 def rows_statements(queries) -> list[str]:

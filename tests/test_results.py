@@ -361,6 +361,24 @@ def test_a_chosen_facet_and_its_alternatives_are_counted_in_one_pass(facet, monk
     assert len(counting_statements(separately)) == 2
 
 
+@pytest.mark.parametrize("facet", ["state", "outlet"])
+def test_past_apart_above_a_chosen_facet_is_counted_apart_with_the_same_figures(facet, monkeypatch):
+    """Reading the whole list without the facet, for its other values, is what made a search
+    within a state slow: past APART_ABOVE the list and those values are two statements
+    (side by side outside a transaction), and the page shows the same figures."""
+    params = {"q": "sheriff", facet: a_value_of(facet)}
+    found = results_for(**params)
+    in_one_pass = (found.tally, found.facet_counts())
+    assert found._list_without(facet).expected > 50
+    monkeypatch.setattr(plans, "APART_ABOVE", 50)
+    cache.clear()
+    with CaptureQueriesContext(connection) as apart:
+        found = results_for(**params)
+        assert (found.tally, found.facet_counts()) == in_one_pass
+    statements = counting_statements(apart)
+    assert len(statements) == 2 and not any(s.startswith("WITH wide ") for s in statements)
+
+
 def test_a_wide_list_without_the_chosen_facet_is_counted_apart():
     """The word "ICE" alone is past the exact limit: the list in a state is counted apart."""
     with CaptureQueriesContext(connection) as queries:
