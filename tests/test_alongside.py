@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from archive import results
+from archive import results as plans
 from archive.alongside import alongside
 from archive.filters import ArticleFilter
 from archive.gazetteer import load_gazetteer
@@ -130,14 +130,14 @@ def test_one_chosen_facet_over_a_long_list_is_counted_beside_the_list(client, mo
     state = article.jurisdictions.exclude(postal_code="").first().postal_code
     params = {"q": "county", "state": state}
 
-    monkeypatch.setattr(results, "APART_ABOVE", 0)  # every list without the state is "long"
+    monkeypatch.setattr(plans, "APART_ABOVE", 0)  # every list without the state is "long"
     with CaptureQueriesContext(connection) as beside:
         html = client.get("/articles/", params).content.decode()
     # The list's own count here; the state's other values on the second connection.
     assert [s[:7] for s in counting_statements(beside)] == ["WITH m "]
 
     cache.clear()
-    monkeypatch.setattr(results, "APART_ABOVE", 2_000)
+    monkeypatch.setattr(plans, "APART_ABOVE", 2_000)
     with CaptureQueriesContext(connection) as in_one:
         same = client.get("/articles/", params).content.decode()
     assert [s[:10] for s in counting_statements(in_one)] == ["WITH wide "]

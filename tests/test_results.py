@@ -38,8 +38,8 @@ def corpus(django_db_setup, django_db_blocker, tmp_path_factory):
     """2,000 benchmark articles, committed for this module and removed after it.
 
     The table is compacted first: a sample of pages (TABLESAMPLE ... REPEATABLE) is the same
-    only on the same layout, and rows that earlier modules committed and deleted would leave
-    it to when autovacuum last ran."""
+    only on the same layout, and the dead rows of earlier tests' rolled-back writes would
+    leave that layout to when autovacuum last ran."""
     with django_db_blocker.unblock():
         with connection.cursor() as cursor:
             cursor.execute(f"VACUUM FULL {Article._meta.db_table}")
