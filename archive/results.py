@@ -469,9 +469,10 @@ def counts_with_alternatives(
 ) -> Counts | None:
     """The list's tally and facets, and the alternatives of its one chosen facet, from one
     statement: the list is the part of the ``wider`` list (without that facet) meeting its
-    filter, so when the wider list is within exact_read_limit() it is read once for both.
-    None otherwise. ``ranking`` as for exact_counts()."""
-    if wider.expected > exact_read_limit():
+    filter, so when the wider list is expected to be short (APART_ABOVE, and within
+    exact_read_limit()) it is read once for both. None otherwise: the two are then counted
+    apart, side by side. ``ranking`` as for exact_counts()."""
+    if wider.expected > min(APART_ABOVE, exact_read_limit()):
         return None
     within = filter_condition(filterset, name, wider.articles.db)
     parts = (wider.statement, within, facets, name, ranking)
@@ -553,7 +554,7 @@ class ArticleResults:
         self._start_reading_ahead(chosen)
         facets = tuple(name for name in FACET_NAMES if name not in chosen)
         ranking = self._ranking_sql()
-        if len(chosen) == 1 and self._list_without(chosen[0]).expected <= APART_ABOVE:
+        if len(chosen) == 1:
             wider = self._list_without(chosen[0])
             found = counts_with_alternatives(self.filterset, chosen[0], wider, facets, ranking)
             if found is not None:
