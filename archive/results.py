@@ -68,6 +68,14 @@ FACET_LIMIT = 10
 # The same bound as a read-ahead's, so the list's own estimate is asked past it either way.
 APART_ABOVE = SURE_ABOVE * RANK_ALL_LIMIT
 FACET_NAMES = ("outlet", "jurisdiction", "state", "official", "topic")
+# The article column each facet is counted from.
+FACET_COLUMNS = {
+    "outlet": "outlet_id",
+    "jurisdiction": "place_ids",
+    "state": "place_ids",
+    "official": "official_ids",
+    "topic": "topic_ids",
+}
 
 
 @dataclass(frozen=True)
@@ -211,7 +219,10 @@ def _counts_sql(
     statement also lists every article it counted in that order when there are at most
     RANK_ALL_LIMIT of them, in one row: ('ranked', 'id,id,…', '', '', how many).
     """
-    columns = ["pk", "outlet_id", "place_ids", "official_ids", "topic_ids"]
+    # Only the columns the facets count from travel through the CTE (with ``within`` all of
+    # them: its condition may test any); a state facet counted apart carries the places alone.
+    counted = FACET_NAMES if within else facets
+    columns = ["pk", *dict.fromkeys(FACET_COLUMNS[name] for name in counted)]
     if ranking:
         # The search vector travels through the CTE as a pointer to its out-of-line value;
         # only ts_rank reads the vector itself, and only when the list is ranked.

@@ -377,6 +377,10 @@ def test_past_apart_above_a_chosen_facet_is_counted_apart_with_the_same_figures(
         assert (found.tally, found.facet_counts()) == in_one_pass
     statements = counting_statements(apart)
     assert len(statements) == 2 and not any(s.startswith("WITH wide ") for s in statements)
+    # The facet's own statement reads the one column it counts from, not the other facets'.
+    others = set(plans.FACET_COLUMNS.values()) - {plans.FACET_COLUMNS[facet]}
+    narrow = [s for s in statements if not any(column in s for column in others)]
+    assert len(narrow) == 1 and plans.FACET_COLUMNS[facet] in narrow[0]
 
 
 def test_a_wide_list_without_the_chosen_facet_is_counted_apart():
