@@ -9,7 +9,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -369,7 +369,8 @@ class ArticleQuerySet(models.QuerySet):
         large += ["place_ids", "official_ids", "topic_ids"]
         if not body:
             large.append("body")
-        return self.defer(*large).select_related("outlet").annotate(places_on_card=places_on_card())
+        listed = self.defer(*large).select_related("outlet")
+        return listed.annotate(places_on_card=PlacesOnCard())
 
     def search(self, text: str | None) -> "ArticleQuerySet":
         """Matches for a web-search-syntax query, ranked; unchanged when the query is blank."""
@@ -436,8 +437,8 @@ class ArticleQuerySet(models.QuerySet):
             return self
         # ts_headline parses all the text it is given: a window of the body around the first
         # place a word of the query appears costs a fraction of the whole body.
-        query = snippet_query(text, self.db) or query
-        return self.annotate(snippet=self._headline(snippet_window(text), query))
+        sql, params = snippet_sql(normalize_query_text(text), self.db)
+        return self.annotate(snippet=RawSQL(sql, params, output_field=models.TextField()))
 
     @staticmethod
     def _headline(text, query) -> SearchHeadline:
@@ -497,6 +498,40 @@ def places_on_card() -> ArraySubquery:
         .values(json=JSONObject(**{name: name for name in CARD_PLACE_FIELDS}))
     )
     return ArraySubquery(places)
+
+
+class PlacesOnCard(models.Expression):
+    """places_on_card() for the rows of a list of articles, compiled once per database.
+
+    It never changes, and compiling the subquery took a quarter of a millisecond of every
+    list of cards. Like every compiled-once statement part here, it names the article table
+    itself: it belongs in a list's own statement, not in a subquery of another.
+    """
+
+    output_field = ArrayField(models.JSONField())
+
+    def as_sql(self, compiler, connection):
+        return places_on_card_sql(connection.alias)
+
+
+@cache
+def places_on_card_sql(database: str) -> tuple[str, tuple]:
+    listed = Article.objects.annotate(places_on_card=places_on_card()).query
+    compiler = listed.get_compiler(using=database)
+    sql, params = compiler.compile(listed.annotations["places_on_card"])
+    return sql, tuple(params)
+
+
+@lru_cache(maxsize=1024)
+def snippet_sql(text: str, database: str) -> tuple[str, tuple]:
+    """The snippet of ArticleQuerySet.with_snippets() compiled for the article table's rows:
+    it depends on the query's text alone, and compiling it took about 0.4 ms of every page of
+    results (see PlacesOnCard on where such a part belongs)."""
+    query = snippet_query(text, database) or build_query(text)
+    headline = ArticleQuerySet._headline(snippet_window(text), query)
+    drawn = Article.objects.annotate(snippet=headline).query
+    sql, params = drawn.get_compiler(using=database).compile(drawn.annotations["snippet"])
+    return sql, tuple(params)
 
 
 def finish_snippets(articles: Iterable["Article"], text: str | None) -> None:
