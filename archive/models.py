@@ -432,11 +432,8 @@ class ArticleQuerySet(models.QuerySet):
         """Each row with ``snippet``, its passage around the query's first match, drawn in
         the rows' own statement (so only for the rows read); finish_snippets() makes it safe
         to show. Unchanged when the query is blank."""
-        query = build_query(text)
-        if query is None:
+        if build_query(text) is None:
             return self
-        # ts_headline parses all the text it is given: a window of the body around the first
-        # place a word of the query appears costs a fraction of the whole body.
         sql, params = snippet_sql(normalize_query_text(text), self.db)
         return self.annotate(snippet=RawSQL(sql, params, output_field=models.TextField()))
 
@@ -528,6 +525,8 @@ def snippet_sql(text: str, database: str) -> tuple[str, tuple]:
     it depends on the query's text alone, and compiling it took about 0.4 ms of every page of
     results (see PlacesOnCard on where such a part belongs)."""
     query = snippet_query(text, database) or build_query(text)
+    # ts_headline parses all the text it is given: a window of the body around the first
+    # place a word of the query appears costs a fraction of the whole body.
     headline = ArticleQuerySet._headline(snippet_window(text), query)
     drawn = Article.objects.annotate(snippet=headline).query
     sql, params = drawn.get_compiler(using=database).compile(drawn.annotations["snippet"])
