@@ -438,10 +438,12 @@ class ArticleQuerySet(models.QuerySet):
         return self.annotate(snippet=RawSQL(sql, params, output_field=models.TextField()))
 
     @staticmethod
-    def _headline(text, query) -> SearchHeadline:
+    def _snippet(source, text: str, database: str) -> SearchHeadline:
+        """The passage of ``source`` a card shows for the query. Each required part of the
+        query is marked where it stands (phrases.snippet_query), not only where all meet."""
         return SearchHeadline(
-            text,
-            query,
+            source,
+            snippet_query(text, database) or build_query(text),
             config=SEARCH_CONFIG,
             start_sel=MARK_START,
             stop_sel=MARK_STOP,
@@ -524,10 +526,9 @@ def snippet_sql(text: str, database: str) -> tuple[str, tuple]:
     """The snippet of ArticleQuerySet.with_snippets() compiled for the article table's rows:
     it depends on the query's text alone, and compiling it took about 0.4 ms of every page of
     results (see PlacesOnCard on where such a part belongs)."""
-    query = snippet_query(text, database) or build_query(text)
     # ts_headline parses all the text it is given: a window of the body around the first
     # place a word of the query appears costs a fraction of the whole body.
-    headline = ArticleQuerySet._headline(snippet_window(text), query)
+    headline = ArticleQuerySet._snippet(snippet_window(text), text, database)
     drawn = Article.objects.annotate(snippet=headline).query
     sql, params = drawn.get_compiler(using=database).compile(drawn.annotations["snippet"])
     return sql, tuple(params)
@@ -542,9 +543,8 @@ def finish_snippets(articles: Iterable["Article"], text: str | None) -> None:
     missing = {article.pk: article for article in drawn if MARK_START not in article.snippet}
     if missing:
         database = drawn[0]._state.db
-        query = snippet_query(text, database) or build_query(text)
         again = Article.objects.using(database).filter(pk__in=missing)
-        body = ArticleQuerySet._headline(F("body"), query)
+        body = ArticleQuerySet._snippet(F("body"), text, database)
         for pk, snippet in again.annotate(snippet=body).values_list("pk", "snippet"):
             missing[pk].snippet = snippet
     for article in drawn:
