@@ -12,6 +12,8 @@ import re
 import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
+from archive.results import COUNTING_MEMORY
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 _CARD_LINK = re.compile(r'<h3 class="card__headline"><a href="/articles/([^/?]+)/')
 
@@ -25,10 +27,17 @@ def card_slugs(html: str) -> list[str]:
     return _CARD_LINK.findall(html)
 
 
+def counting_statement(sql: str) -> str | None:
+    """A statement that counted a list (archive/results.py) without the setting sent in front
+    of it, or None for any other statement."""
+    statement = sql.removeprefix(COUNTING_MEMORY)
+    return statement if statement.startswith(("WITH m ", "WITH wide ")) else None
+
+
 def counting_statements(queries) -> list[str]:
-    """The statements that counted a list (archive/results.py), from a CaptureQueriesContext."""
-    statements = ("WITH m ", "WITH wide ")
-    return [q["sql"] for q in queries.captured_queries if q["sql"].startswith(statements)]
+    """The statements that counted a list, from a CaptureQueriesContext."""
+    found = (counting_statement(q["sql"]) for q in queries.captured_queries)
+    return [statement for statement in found if statement]
 
 
 def html_page(client, params: dict, page: int = 1) -> tuple[list[str], bool]:

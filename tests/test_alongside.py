@@ -23,7 +23,7 @@ from archive.gazetteer import load_gazetteer
 from archive.models import Article
 from archive.results import ArticleResults
 from archive.seed import load_seed_archive
-from tests.readers import card_slugs, counting_statements
+from tests.readers import card_slugs, counting_statement, counting_statements
 
 request_state = contextvars.ContextVar("request_state", default="unset")
 
@@ -108,7 +108,7 @@ def test_two_chosen_facets_are_counted_beside_the_list_and_shown_as_before(clien
     handed_over = []
 
     def note_what_was_handed_over(execute, sql, params, many, context):
-        if sql.startswith("WITH m "):
+        if (counting_statement(sql) or "").startswith("WITH m "):
             handed_over.append(set(results._counted_apart))
         return execute(sql, params, many, context)
 
