@@ -293,9 +293,9 @@ def _counting_rows(database: str, sql: str, params: list) -> list[tuple]:
     """The rows of a counting statement, run with the memory its bitmap needs.
 
     The setting and the statement go as one query string (Django binds psycopg's parameters
-    in the client, so one string may hold two statements). PostgreSQL runs such a string
-    as one transaction: the setting holds for this statement alone, in one round trip where
-    a transaction of its own took four.
+    in the client, so one string may hold two statements). Outside a transaction PostgreSQL
+    runs such a string as one, so the setting holds for this statement alone, in one round
+    trip where a transaction of its own took four; inside one, until it ends.
     """
     with connections[database].cursor() as cursor:
         cursor.execute(COUNTING_MEMORY + sql, params)
