@@ -432,9 +432,10 @@ class ArticleQuerySet(models.QuerySet):
         """Each row with ``snippet``, its passage around the query's first match, drawn in
         the rows' own statement (so only for the rows read); finish_snippets() makes it safe
         to show. Unchanged when the query is blank."""
-        if build_query(text) is None:
+        text = normalize_query_text(text)
+        if not text:
             return self
-        sql, params = snippet_sql(normalize_query_text(text), self.db)
+        sql, params = snippet_sql(text, self.db)
         return self.annotate(snippet=RawSQL(sql, params, output_field=models.TextField()))
 
     @staticmethod
@@ -499,13 +500,22 @@ def places_on_card() -> ArraySubquery:
     return ArraySubquery(places)
 
 
-class PlacesOnCard(models.Expression):
-    """places_on_card() for the rows of a list of articles, compiled once per database.
+def article_column_sql(expression: models.Expression, database: str) -> tuple[str, tuple]:
+    """``expression`` compiled as a column of the article table's rows, to be kept.
 
-    It never changes, and compiling the subquery took a quarter of a millisecond of every
-    list of cards. Like every compiled-once statement part here, it names the article table
-    itself: it belongs in a list's own statement, not in a subquery of another.
+    Django compiles every statement's expressions anew; the card's places and a query's
+    snippet never change, and compiling them took tenths of a millisecond of every page of
+    cards. What this returns names the article table itself: it belongs in a list's own
+    statement, never in a subquery of another.
     """
+    query = Article.objects.annotate(column=expression).query
+    sql, params = query.get_compiler(using=database).compile(query.annotations["column"])
+    return sql, tuple(params)
+
+
+class PlacesOnCard(models.Expression):
+    """places_on_card() for the rows of a list of articles, compiled once per database, on
+    first use: a view's queryset is built at import, when there may be no database."""
 
     output_field = ArrayField(models.JSONField())
 
@@ -515,23 +525,16 @@ class PlacesOnCard(models.Expression):
 
 @cache
 def places_on_card_sql(database: str) -> tuple[str, tuple]:
-    listed = Article.objects.annotate(places_on_card=places_on_card()).query
-    compiler = listed.get_compiler(using=database)
-    sql, params = compiler.compile(listed.annotations["places_on_card"])
-    return sql, tuple(params)
+    return article_column_sql(places_on_card(), database)
 
 
 @lru_cache(maxsize=1024)
 def snippet_sql(text: str, database: str) -> tuple[str, tuple]:
-    """The snippet of ArticleQuerySet.with_snippets() compiled for the article table's rows:
-    it depends on the query's text alone, and compiling it took about 0.4 ms of every page of
-    results (see PlacesOnCard on where such a part belongs)."""
+    """The snippet of ArticleQuerySet.with_snippets(), compiled once per query text."""
     # ts_headline parses all the text it is given: a window of the body around the first
     # place a word of the query appears costs a fraction of the whole body.
-    headline = ArticleQuerySet._snippet(snippet_window(text), text, database)
-    drawn = Article.objects.annotate(snippet=headline).query
-    sql, params = drawn.get_compiler(using=database).compile(drawn.annotations["snippet"])
-    return sql, tuple(params)
+    snippet = ArticleQuerySet._snippet(snippet_window(text), text, database)
+    return article_column_sql(snippet, database)
 
 
 def finish_snippets(articles: Iterable["Article"], text: str | None) -> None:
