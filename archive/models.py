@@ -438,22 +438,6 @@ class ArticleQuerySet(models.QuerySet):
         sql, params = snippet_sql(text, self.db)
         return self.annotate(snippet=RawSQL(sql, params, output_field=models.TextField()))
 
-    @staticmethod
-    def _snippet(source, text: str, database: str) -> SearchHeadline:
-        """The passage of ``source`` a card shows for the query. Each required part of the
-        query is marked where it stands (phrases.snippet_query), not only where all meet."""
-        return SearchHeadline(
-            source,
-            snippet_query(text, database) or build_query(text),
-            config=SEARCH_CONFIG,
-            start_sel=MARK_START,
-            stop_sel=MARK_STOP,
-            max_words=40,
-            min_words=20,
-            max_fragments=2,
-            fragment_delimiter=" … ",
-        )
-
     def marked(self, pk: int, text: str | None) -> tuple[str, str] | None:
         """The headline and whole body of one article with every match of the query marked."""
         query = build_query(text)
@@ -528,12 +512,28 @@ def places_on_card_sql(database: str) -> tuple[str, tuple]:
     return article_column_sql(places_on_card(), database)
 
 
+def snippet_expression(source, text: str, database: str) -> SearchHeadline:
+    """The passage of ``source`` a card shows for the query. Each required part of the
+    query is marked where it stands (phrases.snippet_query), not only where all meet."""
+    return SearchHeadline(
+        source,
+        snippet_query(text, database) or build_query(text),
+        config=SEARCH_CONFIG,
+        start_sel=MARK_START,
+        stop_sel=MARK_STOP,
+        max_words=40,
+        min_words=20,
+        max_fragments=2,
+        fragment_delimiter=" … ",
+    )
+
+
 @lru_cache(maxsize=1024)
 def snippet_sql(text: str, database: str) -> tuple[str, tuple]:
     """The snippet of ArticleQuerySet.with_snippets(), compiled once per query text."""
     # ts_headline parses all the text it is given: a window of the body around the first
     # place a word of the query appears costs a fraction of the whole body.
-    snippet = ArticleQuerySet._snippet(snippet_window(text), text, database)
+    snippet = snippet_expression(snippet_window(text), text, database)
     return article_column_sql(snippet, database)
 
 
@@ -547,7 +547,7 @@ def finish_snippets(articles: Iterable["Article"], text: str | None) -> None:
     if missing:
         database = drawn[0]._state.db
         again = Article.objects.using(database).filter(pk__in=missing)
-        body = ArticleQuerySet._snippet(F("body"), text, database)
+        body = snippet_expression(F("body"), text, database)
         for pk, snippet in again.annotate(snippet=body).values_list("pk", "snippet"):
             missing[pk].snippet = snippet
     for article in drawn:
