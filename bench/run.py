@@ -20,10 +20,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from dataclasses import asdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.targets import judge, report  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 WORK = ROOT / ".data" / "bench"
@@ -348,11 +351,13 @@ def main() -> int:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "table": table,
     }
+    result["targets"] = [asdict(check) for check in judge(result)]
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}-{count}.json"
     path.write_text(json.dumps(result, indent=2))
     print(f"Largest gunicorn worker: {rss} MB RSS. Saved {path.relative_to(ROOT)}")
     print(markdown_table(table))
+    print(report(result))
     return 0
 
 
