@@ -303,10 +303,11 @@ def main() -> int:
     else:
         print(f"Loading {count:,} articles …", flush=True)
         loading = load(count, sqlite_path if peer else None)
+        beside = "generating rows and writing SQLite" if peer else "generating rows"
         print(
             f"Loaded {loading['articles']:,} with their tags in {loading['seconds']} s, "
             f"{loading['per_second']:,} articles/s end to end ({loading['generating_seconds']} s "
-            "of generating rows and writing SQLite went on meanwhile)"
+            f"of {beside} went on meanwhile)"
         )
     from django.db import connection
 
