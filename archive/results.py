@@ -31,7 +31,20 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchRank
 from django.db import connections
-from django.db.models import BigIntegerField, F, Func, IntegerField, QuerySet, Value
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from archive.alongside import Later, alongside
 from archive.caching import cached
@@ -109,11 +122,25 @@ class FacetCount:
 class Counts:
     """What one counting of a list found: its tally, its facets' busiest values and, when the
     list was counted for a ranked page and at most RANK_ALL_LIMIT articles match, every
-    match's id in relevance order (so no page of it has to find and rank them again)."""
+    match's id in relevance order (so no page of it has to find and rank them again); a
+    little past that, when asked, every match's id in headline-first order instead."""
 
     tally: Tally
     facets: dict[str, list[FacetCount]]
     ranked_ids: tuple[int, ...] | None = None
+    # Past RANK_ALL_LIMIT and up to twice it, when asked: every match's id headline matches
+    # first (ranked), then newest first.
+    headline_first_ids: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The orders a counting statement may list its matches in, each an ORDER BY on the
+    article table's columns with its parameters: relevance, and, when asked, headline
+    matches first (see Counts)."""
+
+    relevance: tuple[str, tuple]
+    headline_first: tuple[str, tuple] | None = None
 
 
 PLACES = Jurisdiction._meta.db_table
@@ -206,7 +233,7 @@ def _counts_sql(
     limit: int | None,
     within: tuple[str, list] | None = None,
     alternatives: str | None = None,
-    ranking: tuple[str, list] | None = None,
+    ranking: Ranking | None = None,
 ) -> tuple[str, list]:
     """One statement: the articles' total, then each facet's busiest values. With a limit,
     at most ``limit`` articles are read, and the facets only counted when all of them were.
@@ -215,9 +242,10 @@ def _counts_sql(
     total and the facets are those of the articles meeting it, the articles read are counted
     as "read", and the ``alternatives`` facet is counted over all of them.
 
-    With ``ranking`` (an ORDER BY on the articles' columns, and its parameters), the
-    statement also lists every article it counted in that order when there are at most
-    RANK_ALL_LIMIT of them, in one row: ('ranked', 'id,id,…', '', '', how many).
+    With a ``ranking``, the statement also lists every article it counted in relevance order
+    when there are at most RANK_ALL_LIMIT of them, in one row: ('ranked', 'id,id,…', '', '',
+    how many); and, when the ranking has a headline-first order, in that order when there are
+    more but at most twice as many: ('headline_first', 'id,id,…', '', '', how many).
     """
     # Only the columns the facets count from travel through the CTE (with ``within`` all of
     # them: its condition may test any); a state facet counted apart carries the places alone.
@@ -227,6 +255,8 @@ def _counts_sql(
         # The search vector travels through the CTE as a pointer to its out-of-line value;
         # only ts_rank reads the vector itself, and only when the list is ranked.
         columns += ["published_on", "search_vector"]
+        if ranking.headline_first:
+            columns.append("headline_vector")  # small, and stored in the row
     sql, params = articles.values(*columns).query.sql_with_params()
     params = list(params)
     read, read_total = ("wide", "wide_total") if within else ("m", "total")
@@ -259,11 +289,21 @@ def _counts_sql(
         fragment = FACET_SQL[alternatives].replace("{gate}", gate)
         parts.append(f"(WITH {', '.join(inner)} {fragment})")
     if ranking:
-        order, order_params = ranking
+        order, order_params = ranking.relevance
         parts.append(
             f"SELECT 'ranked', string_agg(id::text, ',' ORDER BY {order}), '', '', COUNT(*) "
             f'FROM m AS "{Article._meta.db_table}" '
             f"WHERE (SELECT n FROM total) <= {RANK_ALL_LIMIT}"
+        )
+        params += order_params
+    if ranking and ranking.headline_first:
+        order, order_params = ranking.headline_first
+        parts.append(
+            "SELECT 'headline_first', string_agg(id::text, ',' ORDER BY "
+            f"{order}), '', '', COUNT(*) "
+            f'FROM m AS "{Article._meta.db_table}" '
+            f"WHERE (SELECT n FROM total) BETWEEN {RANK_ALL_LIMIT + 1} "
+            f"AND {SURE_ABOVE * RANK_ALL_LIMIT} HAVING COUNT(*) > 0"
         )
         params += order_params
     return f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}", params
@@ -273,15 +313,17 @@ def _read(rows, scale: float | None) -> Counts:
     def tally(n: int) -> Tally:
         return Tally(n) if scale is None else Tally.estimate(n * scale)
 
-    total, facets, ranked_ids = Tally(0), {}, None
+    total, facets, ranked_ids, headline_first_ids = Tally(0), {}, None, None
     for facet, slug, name, detail, n in rows:
         if facet == "total":
             total = tally(n)
         elif facet == "ranked":
             ranked_ids = tuple(map(int, slug.split(","))) if slug else ()
+        elif facet == "headline_first":
+            headline_first_ids = tuple(map(int, slug.split(",")))
         else:
             facets.setdefault(facet, []).append(FacetCount(slug, name, detail, tally(n)))
-    return Counts(total, facets, ranked_ids)
+    return Counts(total, facets, ranked_ids, headline_first_ids)
 
 
 # Sent in front of a counting statement. A common term's bitmap must stay exact (one bit per
@@ -309,7 +351,7 @@ def exact_read_limit() -> int:
 
 
 def exact_counts(
-    articles: QuerySet, facets: tuple[str, ...], ranking: tuple[str, list] | None = None
+    articles: QuerySet, facets: tuple[str, ...], ranking: Ranking | None = None
 ) -> Counts | None:
     """The number of articles and the facets' counts, exactly, in one statement — or None
     when more than exact_read_limit() articles match (the statement stops there). With a
@@ -325,7 +367,7 @@ def exact_counts_within(
     within: tuple[str, list],
     facets: tuple[str, ...],
     alternatives: str,
-    ranking: tuple[str, list] | None = None,
+    ranking: Ranking | None = None,
 ) -> Counts | None:
     """The counts of the articles meeting ``within`` and the ``alternatives`` facet over all
     ``articles``, exactly, from one reading of them — or None when more than
@@ -438,7 +480,7 @@ class PlannedList:
 
 
 def measured_counts(
-    listing: PlannedList, facets: tuple[str, ...], ranking: tuple[str, list] | None = None
+    listing: PlannedList, facets: tuple[str, ...], ranking: Ranking | None = None
 ) -> Counts:
     """Exact counts when at most EXACT_LIMIT articles match (and up to exact_read_limit()
     when the planner expects no more), estimates otherwise.
@@ -460,9 +502,7 @@ def measured_counts(
     )
 
 
-def counts(
-    listing: PlannedList, facets: tuple[str, ...], ranking: tuple[str, list] | None = None
-) -> Counts:
+def counts(listing: PlannedList, facets: tuple[str, ...], ranking: Ranking | None = None) -> Counts:
     """The list's tally and facet counts (and ranked ids, as for exact_counts()); the next
     page of the same search reuses them until the archive changes
     (settings.ARCHIVE_COUNTS_CACHE_SECONDS)."""
@@ -486,7 +526,7 @@ def counts_with_alternatives(
     name: str,
     wider: PlannedList,
     facets: tuple[str, ...],
-    ranking: tuple[str, list] | None = None,
+    ranking: Ranking | None = None,
 ) -> Counts | None:
     """The list's tally and facets, and the alternatives of its one chosen facet, from one
     statement: the list is the part of the ``wider`` list (without that facet) meeting its
@@ -515,16 +555,40 @@ class PageAhead:
     rows: "Future[list[Article]] | Later[list[Article]]"
 
 
-@lru_cache(maxsize=1024)
-def relevance_order_sql(text: str, database: str) -> tuple[str, tuple]:
-    """search()'s relevance ORDER BY for this query, compiled on the article table's columns.
-    It depends on the text alone, and compiling it through the ORM took about half a
-    millisecond of every page in relevance order."""
-    query = build_query(text)
-    ranked = Article.objects.order_by(*Article.objects.relevance_ordering(query))
-    compiler = ranked.query.get_compiler(using=database)
+def _order_sql(ordering: list, database: str) -> tuple[str, tuple]:
+    """An ORDER BY compiled on the article table's columns, with its parameters."""
+    compiler = Article.objects.order_by(*ordering).query.get_compiler(using=database)
     order = [(sql, params) for _, (sql, params, _) in compiler.get_order_by()]
     return ", ".join(sql for sql, _ in order), tuple(p for _, params in order for p in params)
+
+
+@lru_cache(maxsize=1024)
+def relevance_order_sql(text: str, database: str) -> tuple[str, tuple]:
+    """search()'s relevance ORDER BY for this query. It depends on the text alone, and
+    compiling it through the ORM took about half a millisecond of every page in relevance
+    order."""
+    return _order_sql(Article.objects.relevance_ordering(build_query(text)), database)
+
+
+@lru_cache(maxsize=1024)
+def headline_first_order_sql(text: str, database: str) -> tuple[str, tuple]:
+    """The headline-first order as one ORDER BY: the articles with the words in their
+    headline, best headline match first, then the others newest first (what
+    ArticleResults.ordered() lists as two querysets)."""
+    query = build_query(text)
+    in_headline = Q(headline_vector=query)
+    return _order_sql(
+        [
+            ExpressionWrapper(in_headline, output_field=BooleanField()).desc(),
+            Case(
+                When(in_headline, then=SearchRank(F("headline_vector"), query)),
+                default=Value(0.0),
+                output_field=FloatField(),
+            ).desc(),
+            *Article.objects.newest_first_ordering(),
+        ],
+        database,
+    )
 
 
 class ArticleResults:
@@ -570,11 +634,12 @@ class ArticleResults:
         # The facets whose own parameter is unused are counted over the list itself, in the
         # same statement as the list's total; with one facet chosen, its alternatives too
         # when the list without it is short (APART_ABOVE). A list in relevance order is
-        # ranked by that statement too when it is short enough to rank whole.
-        chosen = [name for name in FACET_NAMES if self.filterset.form.cleaned_data.get(name)]
-        self._start_reading_ahead(chosen)
+        # ranked by that statement too when it is short enough to rank whole, and put
+        # headline matches first by it when a little longer (_ordered_by_count).
+        chosen = self._chosen
+        self._start_reading_ahead()
         facets = tuple(name for name in FACET_NAMES if name not in chosen)
-        ranking = self._ranking_sql()
+        ranking = self._ranking()
         if len(chosen) == 1:
             wider = self._list_without(chosen[0])
             found = counts_with_alternatives(self.filterset, chosen[0], wider, facets, ranking)
@@ -594,36 +659,67 @@ class ArticleResults:
             self._counted_apart[name] = alongside(wider.articles.db, lambda: counts(wider, (name,)))
         return self._counted_apart[name]
 
-    def _start_reading_ahead(self, chosen: list[str]) -> None:
+    @cached_property
+    def _chosen(self) -> list[str]:
+        """The facets whose own parameter is in use."""
+        return [name for name in FACET_NAMES if self.filterset.form.cleaned_data.get(name)]
+
+    def _bound(self) -> PlannedList:
+        # With one facet chosen the count first looks at the list without it, which holds the
+        # list: its estimate bounds the list's.
+        chosen = self._chosen
+        return self._list_without(chosen[0] if len(chosen) == 1 else None)
+
+    @cached_property
+    def _ordered_by_count(self) -> bool:
+        """Whether a search may be short enough, at most twice RANK_ALL_LIMIT matches, for its
+        counting statement to put it in order itself: ranked whole up to RANK_ALL_LIMIT,
+        headline matches first past it. Such a list's page waits on its count; a longer one's
+        is read ahead while it is counted. Only estimates the count asks for anyway are used:
+        within one chosen facet, the list's own only past APART_ABOVE, where the count asks
+        it. Worked out on the request's thread, before any page is read ahead."""
+        if self.order != "relevance" or self.query is None:
+            return False
+        short = SURE_ABOVE * RANK_ALL_LIMIT
+        return self._bound().expected <= short or self._list_without(None).expected <= short
+
+    def _start_reading_ahead(self) -> None:
         """Start reading the wanted page on the second connection when its order is known
         before the count: always for a list not in relevance order; for a search, when the
         planner expects more than twice RANK_ALL_LIMIT matches, which are then ranked
-        headline matches first. Only estimates the count asks for anyway are used: within
-        one chosen facet, the list's own only past APART_ABOVE, where the count asks it."""
+        headline matches first."""
         if self._wanted_page is None:
             return
         start, stop = self._wanted_page
-        # With one facet chosen the count first looks at the list without it, which holds the
-        # list: its estimate bounds the list's.
-        bound = self._list_without(chosen[0] if len(chosen) == 1 else None)
+        bound = self._bound()
         if start >= bound.expected:
             return  # most likely past the end, which the paginator answers without reading
         ranking = ""
         if self.order == "relevance" and self.query is not None:
-            fully_ranked = SURE_ABOVE * RANK_ALL_LIMIT
-            if bound.expected <= fully_ranked or self._list_without(None).expected <= fully_ranked:
+            if self._ordered_by_count:
                 return
             ranking = "headline_first"
         rows = alongside(bound.articles.db, lambda: self._page(start, stop, ranking))
         self._page_ahead = PageAhead(start, stop, ranking, rows)
 
-    def _ranking_sql(self) -> tuple[str, list] | None:
-        """The ORDER BY of search()'s relevance order, on the article table's columns, or
-        None when the list is not in relevance order."""
+    def _ranking(self) -> Ranking | None:
+        """The orders the counting statement may list the matches in, or None when the list
+        is not in relevance order. Headline-first only for a list that may be short enough
+        (``_ordered_by_count``), and whose headline matches are then sure to be few enough
+        to rank (HEADLINE_RANK_LIMIT)."""
         if self.order != "relevance" or self.query is None:
             return None
-        sql, params = relevance_order_sql(self.filterset.query_text, self.filterset.queryset.db)
-        return sql, list(params)
+        text, database = self.filterset.query_text, self.filterset.queryset.db
+        headline_first = None
+        if self._ordered_by_count and HEADLINE_RANK_LIMIT >= SURE_ABOVE * RANK_ALL_LIMIT:
+            headline_first = headline_first_order_sql(text, database)
+        return Ranking(relevance_order_sql(text, database), headline_first)
+
+    def _headline_first_ids(self) -> tuple[int, ...] | None:
+        """The list in headline-first order as its counting statement listed it, or None.
+        Asked only of a list whose page is not read ahead, so never from the second thread
+        while the count runs on this one."""
+        return self._main.headline_first_ids if self._ordered_by_count else None
 
     @property
     def tally(self) -> Tally:
@@ -669,8 +765,10 @@ class ArticleResults:
         When the planner expects more than HEADLINE_RANK_LIMIT of them they come newest first
         instead: ranking 42,000 headlines holding "ICE" read every one of them for each page
         (200 ms at 1,000,000 articles), and a one-word query ranks nearly all headlines the
-        same anyway.
+        same anyway. A list its counting statement put in order has them ranked.
         """
+        if self._headline_first_ids() is not None:
+            return True
         return planned_rows(self._headline_matches()) <= HEADLINE_RANK_LIMIT
 
     def ordered(self) -> list[QuerySet]:
@@ -681,16 +779,12 @@ class ArticleResults:
     def _ordered(self, ranking: str) -> list[QuerySet]:
         if ranking == "relevance":
             # In the order the counting statement ranked them, rather than ranked again.
-            ids = list(self._main.ranked_ids)
-            position = Func(
-                Value(ids, output_field=ArrayField(BigIntegerField())),
-                F("pk"),
-                function="array_position",
-                output_field=IntegerField(),
-            )
-            return [self.filterset.queryset.filter(pk__in=ids).order_by(position)]
+            return [self._in_order(self._main.ranked_ids)]
         if ranking != "headline_first":
             return [self.filterset.qs]
+        listed = self._headline_first_ids()
+        if listed is not None:
+            return [self._in_order(listed)]
         articles = queryset_without(self.filterset, "sort")
         newest_first = Article.objects.newest_first_ordering()
         in_headline = self._headline_matches()
@@ -702,6 +796,16 @@ class ArticleResults:
             in_headline = in_headline.order_by(*newest_first)
         rest = articles.exclude(headline_vector=self.query).order_by(*newest_first)
         return [in_headline, rest]
+
+    def _in_order(self, ids: tuple[int, ...]) -> QuerySet:
+        """The articles with these ids, in this order."""
+        position = Func(
+            Value(list(ids), output_field=ArrayField(BigIntegerField())),
+            F("pk"),
+            function="array_position",
+            output_field=IntegerField(),
+        )
+        return self.filterset.queryset.filter(pk__in=ids).order_by(position)
 
     def __getitem__(self, index: slice) -> list[Article]:
         if not isinstance(index, slice):
@@ -716,6 +820,9 @@ class ArticleResults:
         if ranking == "relevance":
             # The counting statement ranked every match: the page is a slice of its ids.
             return self._rows(self._main.ranked_ids[start:stop])
+        listed = self._headline_first_ids() if ranking == "headline_first" else None
+        if listed is not None:
+            return self._rows(listed[start:stop])
         # Ids first, rows after: a walk of the newest index then reads only the index (and,
         # for headline matches, the headlines' vectors included in it), never the rows.
         ids: list[int] = []

@@ -28,7 +28,7 @@ from archive.models import (
 from archive.results import ArticleResults, Tally
 from bench.load import load
 from bench.run import classes
-from tests.readers import counting_statements
+from tests.readers import card_slugs, counting_statements
 
 CORPUS = 2000
 
@@ -229,6 +229,91 @@ def test_a_fully_ranked_list_is_ranked_once_by_its_counting_statement(within_sta
     assert len(paging.captured_queries) == 2, "each page is its rows, read by id"
     assert [a.pk for a in first + second] == list(expected.values_list("pk", flat=True)[:40])
     assert all(a.outlet.name for a in first), "rows come with their outlet"
+
+
+def a_list_just_past_rank_all_limit(text: str = "sheriff", by: str = "date"):
+    """Parameters of a search with a little more than RANK_ALL_LIMIT matches, and its
+    articles: narrowed by a date, or by a topic (a chosen facet, counted with its
+    alternatives)."""
+    if by == "topic":
+        in_band = [
+            (topic, matches(text).on_topics([topic]))
+            for topic in Topic.objects.filter(slug__startswith="bench-")
+        ]
+        topic, expected = next(
+            (topic, found)
+            for topic, found in in_band
+            if plans.RANK_ALL_LIMIT < found.count() <= 2 * plans.RANK_ALL_LIMIT
+        )
+        return {"q": text, "topic": topic.slug}, expected
+    ends = matches(text).order_by("-published_until").values_list("published_until", flat=True)
+    since = ends[plans.RANK_ALL_LIMIT + 40]
+    expected = matches(text).published_between(since, None)
+    assert plans.RANK_ALL_LIMIT < expected.count() <= 2 * plans.RANK_ALL_LIMIT
+    return {"q": text, "published_after": since.isoformat()}, expected
+
+
+def headline_first_order(params: dict) -> list[int]:
+    """The ids of a headline-first list in the order its two querysets give, the counting
+    statement not asked to order it (headline matches, though few, past the limit to rank
+    them there; under it for the planner's estimate, so they are ranked all the same)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(plans, "HEADLINE_RANK_LIMIT", 2 * plans.RANK_ALL_LIMIT - 1)
+        found = results_for(**params)
+        assert found.ranking == "headline_first" and found.headline_matches_ranked
+        assert found._main.headline_first_ids is None
+        return [a.pk for a in found[0 : found.count()]]
+
+
+@pytest.mark.parametrize(
+    ("text", "by"), [("sheriff", "date"), ("detainer", "date"), ("ICE", "topic")]
+)
+def test_a_list_just_past_rank_all_limit_is_put_headline_first_by_its_count(text, by, monkeypatch):
+    monkeypatch.setattr(plans, "HEADLINE_RANK_LIMIT", 2 * plans.RANK_ALL_LIMIT)
+    params, expected = a_list_just_past_rank_all_limit(text, by)
+    by_querysets = headline_first_order(params)
+    assert sorted(by_querysets) == sorted(expected.values_list("pk", flat=True))
+
+    found = results_for(**params)
+    with CaptureQueriesContext(connection) as counting:
+        assert found.ranking == "headline_first"
+    statements = counting_statements(counting)
+    assert len(statements) == 1 and "'headline_first'" in statements[0], statements
+    assert list(found._main.headline_first_ids) == by_querysets
+    assert found.headline_matches_ranked
+    with CaptureQueriesContext(connection) as paging:
+        pages = [found[start : start + 20] for start in range(0, found.count(), 20)]
+    assert len(paging.captured_queries) == len(pages), "each page is its rows, read by id"
+    assert [a.pk for page in pages for a in page] == by_querysets
+    # The same order wherever the list is read.
+    assert [a.pk for qs in found.ordered() for a in qs] == by_querysets
+
+
+def test_a_list_past_twice_rank_all_limit_is_not_listed_by_its_count(monkeypatch):
+    # The planner expects a short list, so the count is asked for the order, but "detainer"
+    # has more than twice RANK_ALL_LIMIT matches: its pages come from the two querysets.
+    monkeypatch.setattr(plans, "HEADLINE_RANK_LIMIT", 2 * plans.RANK_ALL_LIMIT)
+    monkeypatch.setattr(plans, "planned_rows", lambda articles, statement=None: 50.0)
+    found = results_for(q="detainer")
+    assert found.count() > 2 * plans.RANK_ALL_LIMIT and found.tally.exact
+    assert found.ranking == "headline_first" and found._main.headline_first_ids is None
+    every = found[0 : found.count()]
+    in_headline = [a for a in every if "detainer" in a.headline.lower()]
+    assert in_headline and every[: len(in_headline)] == in_headline
+    assert sorted(a.pk for a in every) == sorted(matches("detainer").values_list("pk", flat=True))
+
+
+def test_the_html_list_and_csv_of_a_list_ordered_by_its_count_agree(client, monkeypatch):
+    monkeypatch.setattr(plans, "HEADLINE_RANK_LIMIT", 2 * plans.RANK_ALL_LIMIT)
+    params, _ = a_list_just_past_rank_all_limit()
+    by_querysets = headline_first_order(params)
+    slugs = dict(Article.objects.filter(pk__in=by_querysets).values_list("pk", "slug"))
+    html = client.get("/articles/", params).content.decode()
+    assert "in the headline come first, best match first," in html
+    assert card_slugs(html) == [slugs[pk] for pk in by_querysets[:20]]
+    response = client.get("/articles.csv", params)
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[1:]
+    assert [line.split(",")[0] for line in lines] == [slugs[pk] for pk in by_querysets]
 
 
 def test_a_page_read_ahead_in_a_ranking_the_count_overrules_is_not_used(monkeypatch):
