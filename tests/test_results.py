@@ -11,6 +11,7 @@ import re
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
@@ -231,7 +232,9 @@ def test_a_fully_ranked_list_is_ranked_once_by_its_counting_statement(within_sta
     assert all(a.outlet.name for a in first), "rows come with their outlet"
 
 
-def a_list_just_past_rank_all_limit(text: str = "sheriff", by: str = "date"):
+def a_list_just_past_rank_all_limit(
+    text: str = "sheriff", by: str = "date"
+) -> tuple[dict, QuerySet]:
     """Parameters of a search with a little more than RANK_ALL_LIMIT matches, and its
     articles: narrowed by a date, or by a topic (a chosen facet, counted with its
     alternatives)."""
@@ -254,9 +257,9 @@ def a_list_just_past_rank_all_limit(text: str = "sheriff", by: str = "date"):
 
 
 def headline_first_order(params: dict) -> list[int]:
-    """The ids of a headline-first list in the order its two querysets give, the counting
-    statement not asked to order it (headline matches, though few, past the limit to rank
-    them there; under it for the planner's estimate, so they are ranked all the same)."""
+    """The ids of a headline-first list in the order its two querysets give. With
+    HEADLINE_RANK_LIMIT just under twice RANK_ALL_LIMIT the counting statement is not asked
+    to order the list, and its few headline matches are still ranked."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(plans, "HEADLINE_RANK_LIMIT", 2 * plans.RANK_ALL_LIMIT - 1)
         found = results_for(**params)
