@@ -128,8 +128,8 @@ class Counts:
     tally: Tally
     facets: dict[str, list[FacetCount]]
     ranked_ids: tuple[int, ...] | None = None
-    # Past RANK_ALL_LIMIT and up to twice it, when asked: every match's id headline matches
-    # first (ranked), then newest first.
+    # Past RANK_ALL_LIMIT and up to headline_first_limit(), when asked: every match's id
+    # headline matches first (ranked), then newest first.
     headline_first_ids: tuple[int, ...] | None = None
 
 
@@ -141,6 +141,9 @@ class Ranking:
 
     relevance: tuple[str, tuple]
     headline_first: tuple[str, tuple] | None = None
+    # Up to how many matches the headline-first order is listed (headline_first_limit()):
+    # part of the ranking, so counts cached for one bound are never read for another.
+    headline_first_up_to: int = 0
 
 
 PLACES = Jurisdiction._meta.db_table
@@ -245,7 +248,7 @@ def _counts_sql(
     With a ``ranking``, the statement also lists every article it counted in relevance order
     when there are at most RANK_ALL_LIMIT of them, in one row: ('ranked', 'id,id,…', '', '',
     how many); and, when the ranking has a headline-first order, in that order when there are
-    more but at most twice as many: ('headline_first', 'id,id,…', '', '', how many).
+    more but at most its bound: ('headline_first', 'id,id,…', '', '', how many).
     """
     # Only the columns the facets count from travel through the CTE (with ``within`` all of
     # them: its condition may test any); a state facet counted apart carries the places alone.
@@ -303,7 +306,7 @@ def _counts_sql(
             f"{order}), '', '', COUNT(*) "
             f'FROM m AS "{Article._meta.db_table}" '
             f"WHERE (SELECT n FROM total) BETWEEN {RANK_ALL_LIMIT + 1} "
-            f"AND {SURE_ABOVE * RANK_ALL_LIMIT} HAVING COUNT(*) > 0"
+            f"AND {ranking.headline_first_up_to} HAVING COUNT(*) > 0"
         )
         params += order_params
     return f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}", params
@@ -343,6 +346,13 @@ def _counting_rows(database: str, sql: str, params: list) -> list[tuple]:
         cursor.execute(COUNTING_MEMORY + sql, params)
         cursor.nextset()
         return cursor.fetchall()
+
+
+def headline_first_limit() -> int:
+    """Up to how many matches a counting statement lists a search headline matches first:
+    as far as a page waits on its count (twice RANK_ALL_LIMIT, _ordered_by_count), and no
+    further than its headline matches are sure to be few enough to rank."""
+    return min(SURE_ABOVE * RANK_ALL_LIMIT, HEADLINE_RANK_LIMIT)
 
 
 def exact_read_limit() -> int:
@@ -704,16 +714,16 @@ class ArticleResults:
 
     def _ranking(self) -> Ranking | None:
         """The orders the counting statement may list the matches in, or None when the list
-        is not in relevance order. Headline-first only for a list that may be short enough
-        (``_ordered_by_count``), and whose headline matches are then sure to be few enough
-        to rank (HEADLINE_RANK_LIMIT)."""
+        is not in relevance order; headline-first only for a list whose page waits on its
+        count (``_ordered_by_count``)."""
         if self.order != "relevance" or self.query is None:
             return None
         text, database = self.filterset.query_text, self.filterset.queryset.db
-        headline_first = None
-        if self._ordered_by_count and HEADLINE_RANK_LIMIT >= SURE_ABOVE * RANK_ALL_LIMIT:
-            headline_first = headline_first_order_sql(text, database)
-        return Ranking(relevance_order_sql(text, database), headline_first)
+        relevance = relevance_order_sql(text, database)
+        if not self._ordered_by_count:
+            return Ranking(relevance)
+        headline_first = headline_first_order_sql(text, database)
+        return Ranking(relevance, headline_first, headline_first_limit())
 
     def _headline_first_ids(self) -> tuple[int, ...] | None:
         """The list in headline-first order as its counting statement listed it, or None.

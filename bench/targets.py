@@ -91,7 +91,7 @@ def _load_check(load: dict) -> Check:
 def judge(result: dict) -> list[Check]:
     """Each target for the run's size, met or missed; empty for a size without targets."""
     size, table = result["articles"], result["table"]
-    searches = [row for row in table if "datasette" in row or "warm" in row]
+    searches = [row for row in table if "warm" in row]  # run.py asks a warm server of these
     rss = result.get("gunicorn_worker_rss_mb")
     memory = Check(
         f"every gunicorn worker under {WORKER_RSS_MB} MB RSS",
@@ -100,7 +100,9 @@ def judge(result: dict) -> list[Check]:
     )
     if size == 100_000:
         return [
-            _within(f"every search class at most {SEARCH_LIMIT_100K} ms", searches, 100),
+            _within(
+                f"every search class at most {SEARCH_LIMIT_100K} ms", searches, SEARCH_LIMIT_100K
+            ),
             *_peer_checks(searches),
             memory,
             _load_check(result.get("load", {})),

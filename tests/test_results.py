@@ -258,10 +258,10 @@ def a_list_just_past_rank_all_limit(
 
 def headline_first_order(params: dict) -> list[int]:
     """The ids of a headline-first list in the order its two querysets give. With
-    HEADLINE_RANK_LIMIT just under twice RANK_ALL_LIMIT the counting statement is not asked
-    to order the list, and its few headline matches are still ranked."""
+    HEADLINE_RANK_LIMIT at RANK_ALL_LIMIT the counting statement lists no list headline
+    matches first, and this list's few headline matches are still ranked."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(plans, "HEADLINE_RANK_LIMIT", 2 * plans.RANK_ALL_LIMIT - 1)
+        patch.setattr(plans, "HEADLINE_RANK_LIMIT", plans.RANK_ALL_LIMIT)
         found = results_for(**params)
         assert found.ranking == "headline_first" and found.headline_matches_ranked
         assert found._main.headline_first_ids is None
