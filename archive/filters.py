@@ -30,21 +30,24 @@ class StateField(forms.CharField):
 
     default_error_messages = {"unknown": "There is no state with the postal code “%(value)s”."}
 
-    # The chosen state's name, read with the check that it exists: the page names it twice
-    # (its facet, its filter chip), and asking for it each time cost a statement each.
+    # The chosen state's id and name, read with the check that it exists. The page names it
+    # twice (its facet, its filter chip), and asking for it each time cost a statement each;
+    # the list is filtered by its id, where a subquery finding it was rebuilt and compiled
+    # into every statement of the page.
+    state_id: int | None = None
     state_name: str = ""
 
     def clean(self, value):
         value = (super().clean(value) or "").strip().upper()
-        self.state_name = ""
+        self.state_id, self.state_name = None, ""
         if value:
             states = Jurisdiction.objects.states().filter(postal_code=value)
-            name = states.values_list("name", flat=True).first()
-            if name is None:
+            found = states.values_list("pk", "name").first()
+            if found is None:
                 raise forms.ValidationError(
                     self.error_messages["unknown"], code="unknown", params={"value": value}
                 )
-            self.state_name = name
+            self.state_id, self.state_name = found
         return value
 
 
@@ -163,7 +166,7 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.in_jurisdictions(places) if places else queryset
 
     def filter_state(self, queryset, name, postal_code):
-        return queryset.in_state(postal_code)
+        return queryset.in_state(self.form.fields["state"].state_id)
 
     def filter_outlet(self, queryset, name, outlets):
         return queryset.filter(outlet__in=outlets) if outlets else queryset
