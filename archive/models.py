@@ -558,14 +558,16 @@ def finish_snippets(articles: Iterable["Article"], text: str | None) -> None:
 def snippet_window(text: str) -> models.Func:
     """The part of the body around the first word starting with the stem of a word of the
     query ("detain" finds "Detainers"); the opening when there is none. The search ignores
-    case itself rather than lowering a copy of the body for each word of the query."""
+    case itself rather than lowering a copy of the body for each word of the query.
+
+    The stems are one pattern ("\\m(detain|sheriff)"), made once per statement (the subquery
+    names no column), so each body is searched once, however many words the query has."""
+    stems = r"""(SELECT '\m(' || string_agg(
+                regexp_replace(lexeme, '([^[:alnum:]_])', '\\\1', 'g'), '|'
+            ) || ')'
+            FROM unnest(tsvector_to_array(to_tsvector(%s::regconfig, %s))) AS lexeme)"""
     first = RawSQL(
-        rf"""(SELECT MIN(NULLIF(regexp_instr(
-                "{Article._meta.db_table}"."body",
-                '\m' || regexp_replace(lexeme, '([^[:alnum:]_])', '\\\1', 'g'),
-                1, 1, 0, 'i'
-            ), 0))
-            FROM unnest(tsvector_to_array(to_tsvector(%s::regconfig, %s))) AS lexeme)""",
+        rf"""NULLIF(regexp_instr("{Article._meta.db_table}"."body", {stems}, 1, 1, 0, 'i'), 0)""",
         [SEARCH_CONFIG, normalize_query_text(text)],
         output_field=models.IntegerField(),
     )

@@ -181,6 +181,28 @@ def test_the_snippet_window_finds_a_word_in_any_case():
     assert len(window) == SNIPPET_WINDOW
 
 
+def window_of(article: Article, text: str) -> str:
+    return (
+        Article.objects.filter(pk=article.pk)
+        .annotate(window=snippet_window(text))
+        .values_list("window", flat=True)
+        .get()
+    )
+
+
+def test_the_snippet_window_opens_at_whichever_word_of_the_query_comes_first():
+    filler = "Nothing of note happened at the meeting that evening. " * 30
+    body = f"{filler}The U.S. marshals came first. {filler}Then the quokka arrived. {filler}"
+    article = make_article("Order check", body)
+    for text in ("quokka U.S.", "U.S. quokka", "quokka marshal"):
+        window = window_of(article, text)
+        assert "The U.S. marshals came first." in window, text
+        assert "quokka" not in window, text
+    assert "Then the quokka arrived." in window_of(article, "quokka nowhere")
+    # A query of stop words alone has no stem to look for: the window is the opening.
+    assert window_of(article, "the of") == body[:SNIPPET_WINDOW]
+
+
 def test_cards_and_facets_escape_every_stored_name(client):
     hostile = '<img src=x onerror="alert(1)"> & Co'
     county = Jurisdiction.objects.create(
