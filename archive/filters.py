@@ -30,24 +30,25 @@ class StateField(forms.CharField):
 
     default_error_messages = {"unknown": "There is no state with the postal code “%(value)s”."}
 
-    # The chosen state's id and name, read with the check that it exists. The page names it
-    # twice (its facet, its filter chip), and asking for it each time cost a statement each;
-    # the list is filtered by its id, where a subquery finding it was rebuilt and compiled
-    # into every statement of the page.
-    state_id: int | None = None
-    state_name: str = ""
+    # The chosen state, read with the check that it exists (its id and name alone). The page
+    # names it twice (its facet, its filter chip), and the list is filtered by it: finding it
+    # again cost a statement each, or a subquery compiled into each statement of the page.
+    state: Jurisdiction | None = None
+
+    @property
+    def state_name(self) -> str:
+        return self.state.name if self.state else ""
 
     def clean(self, value):
         value = (super().clean(value) or "").strip().upper()
-        self.state_id, self.state_name = None, ""
+        self.state = None
         if value:
             states = Jurisdiction.objects.states().filter(postal_code=value)
-            found = states.values_list("pk", "name").first()
-            if found is None:
+            self.state = states.only("name").first()
+            if self.state is None:
                 raise forms.ValidationError(
                     self.error_messages["unknown"], code="unknown", params={"value": value}
                 )
-            self.state_id, self.state_name = found
         return value
 
 
@@ -166,7 +167,8 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.in_jurisdictions(places) if places else queryset
 
     def filter_state(self, queryset, name, postal_code):
-        return queryset.in_state(self.form.fields["state"].state_id)
+        # Every article's place ids hold the states of its places.
+        return queryset.in_jurisdictions([self.form.fields["state"].state])
 
     def filter_outlet(self, queryset, name, outlets):
         return queryset.filter(outlet__in=outlets) if outlets else queryset

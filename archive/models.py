@@ -401,11 +401,6 @@ class ArticleQuerySet(models.QuerySet):
         """Articles tagged with any of ``places`` or with a place inside one of them."""
         return self.filter(place_ids__overlap=[place.pk for place in places])
 
-    def in_state(self, state_id: int) -> "ArticleQuerySet":
-        """Articles about a place in the state (its id): every article's place ids hold the
-        states of its places."""
-        return self.filter(place_ids__overlap=[state_id])
-
     def naming_officials(self, officials) -> "ArticleQuerySet":
         links = Article.officials.through.objects.filter(
             article=OuterRef("pk"), official__in=officials

@@ -206,11 +206,12 @@ def test_few_matches_are_all_ranked():
 def test_a_fully_ranked_list_is_ranked_once_by_its_counting_statement(within_state):
     if within_state:
         # One facet chosen: the list is counted inside the wider list's statement.
-        code, state_id = max(
-            Jurisdiction.objects.states().values_list("postal_code", "pk"),
-            key=lambda state: matches("sheriff").in_state(state[1]).count(),
+        state = max(
+            Jurisdiction.objects.states(),
+            key=lambda state: matches("sheriff").in_jurisdictions([state]).count(),
         )
-        params, expected = {"state": code}, matches("sheriff").in_state(state_id)
+        params = {"state": state.postal_code}
+        expected = matches("sheriff").in_jurisdictions([state])
     else:
         # No facet chosen: the list is counted on its own.
         since = matches("sheriff").newest()[60].published_until
