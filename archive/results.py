@@ -786,15 +786,22 @@ class ArticleResults:
         order: one, or for headline-first relevance the headline matches, then the rest."""
         return self._ordered(self.ranking)
 
-    def _ordered(self, ranking: str) -> list[QuerySet]:
+    def _listed_ids(self, ranking: str) -> tuple[int, ...] | None:
+        """Every match's id in this order as the counting statement listed it (ranked whole,
+        or headline matches first), so that it is not found and ranked again; None when the
+        statement did not list it."""
         if ranking == "relevance":
-            # In the order the counting statement ranked them, rather than ranked again.
-            return [self._in_order(self._main.ranked_ids)]
-        if ranking != "headline_first":
-            return [self.filterset.qs]
-        listed = self._headline_first_ids()
+            return self._main.ranked_ids
+        if ranking == "headline_first":
+            return self._headline_first_ids()
+        return None
+
+    def _ordered(self, ranking: str) -> list[QuerySet]:
+        listed = self._listed_ids(ranking)
         if listed is not None:
             return [self._in_order(listed)]
+        if ranking != "headline_first":
+            return [self.filterset.qs]
         articles = queryset_without(self.filterset, "sort")
         newest_first = Article.objects.newest_first_ordering()
         in_headline = self._headline_matches()
@@ -827,10 +834,7 @@ class ArticleResults:
         return self._page(start, stop, self.ranking)
 
     def _page(self, start: int, stop: int, ranking: str) -> list[Article]:
-        if ranking == "relevance":
-            # The counting statement ranked every match: the page is a slice of its ids.
-            return self._rows(self._main.ranked_ids[start:stop])
-        listed = self._headline_first_ids() if ranking == "headline_first" else None
+        listed = self._listed_ids(ranking)
         if listed is not None:
             return self._rows(listed[start:stop])
         # Ids first, rows after: a walk of the newest index then reads only the index (and,
