@@ -784,7 +784,10 @@ class ArticleResults:
     def ordered(self) -> list[QuerySet]:
         """The list as querysets whose rows, one queryset after the other, are in the list's
         order: one, or for headline-first relevance the headline matches, then the rest."""
-        return self._ordered(self.ranking)
+        listed = self._listed_ids(self.ranking)
+        if listed is not None:
+            return [self._in_order(listed)]
+        return self._walked(self.ranking)
 
     def _listed_ids(self, ranking: str) -> tuple[int, ...] | None:
         """Every match's id in this order as the counting statement listed it (ranked whole,
@@ -796,10 +799,9 @@ class ArticleResults:
             return self._headline_first_ids()
         return None
 
-    def _ordered(self, ranking: str) -> list[QuerySet]:
-        listed = self._listed_ids(ranking)
-        if listed is not None:
-            return [self._in_order(listed)]
+    def _walked(self, ranking: str) -> list[QuerySet]:
+        """The list as querysets to walk in order, for a list its counting statement did not
+        list: one, or for headline-first relevance the headline matches, then the rest."""
         if ranking != "headline_first":
             return [self.filterset.qs]
         articles = queryset_without(self.filterset, "sort")
@@ -841,7 +843,7 @@ class ArticleResults:
         # for headline matches, the headlines' vectors included in it), never the rows.
         ids: list[int] = []
         skipped = 0  # rows of the earlier querysets that lie before the slice
-        for queryset in self._ordered(ranking):
+        for queryset in self._walked(ranking):
             pks = queryset.values_list("pk", flat=True)
             wanted = stop - start - len(ids)
             offset = max(0, start - skipped)
