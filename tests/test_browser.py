@@ -117,3 +117,17 @@ def test_editor_tags_a_place_in_the_admin_and_the_public_pages_follow(page, arti
     page.goto(article.get_absolute_url())
     tags = page.get_by_role("complementary", name="About this article")
     expect(tags.get_by_role("link", name="Baltimore County, MD", exact=True)).to_be_visible()
+
+
+def test_a_stale_page_of_results_leads_back_to_its_first_page(page, artifacts_dir):
+    """A bookmarked page of a search that has since shrunk is the archive's page, with a way on."""
+    response = page.goto("/articles/?q=detainer&sort=newest&page=40")
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    expect(page.locator("main")).to_contain_text("There is no page “40” of this list.")
+    page.screenshot(path=artifacts_dir / "page-not-found.png", full_page=True)
+    page.get_by_role("link", name="Go to the first page of the same list").click()
+
+    expect(page).to_have_url(re.compile(r"/articles/\?q=detainer&sort=newest$"))
+    expect(page.locator("h2#results-heading")).to_contain_text("matching “detainer”")
+    expect(page.locator("article.card").first).to_be_visible()
