@@ -5,24 +5,21 @@ common dead ends; they get the site's own page, through Django's real error hand
 """
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client, RequestFactory
 from django.views.defaults import server_error
+from pytest_django.asserts import assertTemplateUsed
 
 import archive.views
+from tests.desk import logged_in
 from tests.factories import make_article, topic
 
 pytestmark = pytest.mark.django_db
 
 
-def templates_used(response) -> set[str]:
-    return {template.name for template in response.templates}
-
-
 def test_an_unknown_address_offers_search_and_the_browse_pages(client):
     response = client.get("/articles/no-such-article/")
     assert response.status_code == 404
-    assert "404.html" in templates_used(response)
+    assertTemplateUsed(response, "404.html")
     html = response.content.decode()
     assert "<h1>Page not found</h1>" in html
     assert '<form class="error-search" action="/articles/"' in html
@@ -89,13 +86,10 @@ def test_a_form_sent_without_its_token_says_how_to_send_it_again():
 
 
 def test_an_editor_without_the_permission_gets_the_archives_refusal(client):
-    staff = get_user_model().objects.create_user("reader", password="a-long-test-password-123")
-    staff.is_staff = True
-    staff.save()
-    client.force_login(staff)
+    logged_in(client, "reader", role="viewer")
     response = client.get("/admin/archive/article/add/")
     assert response.status_code == 403
-    assert "403.html" in templates_used(response)
+    assertTemplateUsed(response, "403.html")
     assert "<h1>Not allowed</h1>" in response.content.decode()
 
 
