@@ -6,13 +6,15 @@ and merges live in ``archive.admin_actions``.
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Count
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import Count, F, Func, IntegerField, Max, Min, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.html import format_html
 from django.utils.text import normalize_newlines
 
 from archive import admin_actions
 from archive.admin_history import HistoryAdmin
-from archive.models import Article, Jurisdiction, Official, Outlet, Topic
+from archive.models import UNLISTED_COLUMNS, Article, Jurisdiction, Official, Outlet, Topic
 from archive.slugs import retired_elsewhere
 
 
@@ -90,6 +92,57 @@ class TopicAdmin(TagAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class PlaceFilter(admin.SimpleListFilter):
+    """Articles about a place or a place inside it, as the public list filters them.
+
+    The states are offered; any place can be asked for by its slug, as on the public list
+    (``?jurisdiction=wake-county-nc``). Offering every place in use would list thousands.
+    """
+
+    title = "place"
+    parameter_name = "jurisdiction"
+
+    def lookups(self, request, model_admin):
+        states = Jurisdiction.objects.states().order_by("name")
+        chosen = Jurisdiction.objects.filter(slug=self.value()).exclude(kind="state")
+        return [(place.slug, str(place)) for place in [*chosen, *states]]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.in_jurisdictions(Jurisdiction.objects.filter(slug=self.value()))
+
+
+class PublishedYearFilter(admin.SimpleListFilter):
+    """The years from the archive's first date to its last, newest first, and undated.
+
+    Listing the years that have articles would read every row's date; the two ends of the
+    date index are two lookups.
+    """
+
+    title = "year published"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        span = Article.objects.aggregate(first=Min("published_on"), last=Max("published_on"))
+        years = range(span["last"].year, span["first"].year - 1, -1) if span["last"] else []
+        return [*((str(year), str(year)) for year in years), ("none", "Undated")]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if self.value() == "none":
+            return queryset.filter(published_on__isnull=True)
+        if not self.value().isdigit() or not 1 <= int(self.value()) <= 9999:
+            return queryset.none()
+        return queryset.filter(published_on__year=int(self.value()))
+
+
+def _count_of(array_column: str) -> Func:
+    """How many ids an array column holds; the tag ids on a row mirror its links."""
+    return Func(F(array_column), function="cardinality", output_field=IntegerField())
+
+
 @admin.register(Article)
 class ArticleAdmin(HistoryAdmin):
     form = ArticleForm
@@ -102,19 +155,26 @@ class ArticleAdmin(HistoryAdmin):
         "official_count",
         "topic_count",
     ]
-    # Only the tags in use are offered: the gazetteer holds thousands of places.
     list_filter = [
-        ("outlet", admin.RelatedOnlyFieldListFilter),
-        ("jurisdictions", admin.RelatedOnlyFieldListFilter),
-        ("topics", admin.RelatedOnlyFieldListFilter),
+        "outlet",
+        PlaceFilter,
+        "topics",
+        PublishedYearFilter,
         "date_precision",
         "is_excerpt",
     ]
+    # The public list's facets are counted from the search index; the admin's would count
+    # each choice of each filter over the whole archive.
+    show_facets = admin.ShowFacets.NEVER
+    show_full_result_count = False  # a second count of the whole archive on every search
     list_select_related = ["outlet"]
-    search_fields = ["headline", "body", "byline"]
+    search_fields = ["headline", "body", "byline"]  # what get_search_results searches
+    search_help_text = (
+        "Words of the headline or text, as on the public search (“a phrase”, or, -word), "
+        "or part of a byline (three letters or more)."
+    )
     autocomplete_fields = ["outlet", "jurisdictions", "officials", "topics"]
     readonly_fields = ["slug", "raw_text", "sha256", "public_page", "created_at", "updated_at"]
-    date_hierarchy = "published_on"
     fieldsets = [
         (
             None,
@@ -142,15 +202,24 @@ class ArticleAdmin(HistoryAdmin):
     ]
 
     def get_queryset(self, request):
+        links = Article.jurisdictions.through.objects.filter(article=OuterRef("pk"))
+        tagged_places = links.order_by().values("article").annotate(n=Count("*")).values("n")
         return (
             super()
             .get_queryset(request)
             .annotate(
-                place_count=Count("jurisdictions", distinct=True),
-                official_count=Count("officials", distinct=True),
-                topic_count=Count("topics", distinct=True),
+                place_count=Coalesce(Subquery(tagged_places), 0),
+                official_count=_count_of("official_ids"),
+                topic_count=_count_of("topic_ids"),
             )
         )
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        """The archive's own search (its syntax, its index), and the bylines holding the term."""
+        return queryset.matching_text_or_byline(search_term), False
 
     def get_readonly_fields(self, request, obj=None):
         # A new article needs its text typed in; after that the collected text never changes.
@@ -179,6 +248,13 @@ class ArticleAdmin(HistoryAdmin):
     @admin.display(description="Topics", ordering="topic_count")
     def topic_count(self, obj):
         return obj.topic_count
+
+
+class ArticleChangeList(ChangeList):
+    """The texts stay in the database: most of a row's bytes, and a row of the list shows none."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).defer(*UNLISTED_COLUMNS)
 
 
 # --- Importing and tag suggestions (archive/importing/, archive/suggestions/) ----------------

@@ -15,7 +15,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchRank,
@@ -34,6 +34,7 @@ from django.db.models.functions import (
     JSONObject,
     Mod,
     Substr,
+    Upper,
 )
 from django.db.models.lookups import Exact
 from django.urls import get_script_prefix, reverse
@@ -348,6 +349,20 @@ def sample_keys(buckets: int) -> list[int]:
     ]
 
 
+# Most of a row's bytes, and nothing a list of articles shows: the texts and search columns,
+# stored out of line, and the tag ids copied onto the row.
+UNLISTED_COLUMNS = (
+    "raw_text",
+    "body",
+    "search_vector",
+    "headline_vector",
+    "word_pairs",
+    "place_ids",
+    "official_ids",
+    "topic_ids",
+)
+
+
 class ArticleQuerySet(models.QuerySet):
     def in_sample_buckets(self, buckets: int) -> "ArticleQuerySet":
         """The articles in the first ``buckets`` of SAMPLE_BUCKETS: a fixed, evenly spread
@@ -365,12 +380,25 @@ class ArticleQuerySet(models.QuerySet):
         which quotes the body). A card names its places (``Article.listed_places``), not its
         topics or officials: a feed or the API that lists those prefetches them itself.
         """
-        large = ["raw_text", "search_vector", "headline_vector", "word_pairs"]
-        large += ["place_ids", "official_ids", "topic_ids"]
-        if not body:
-            large.append("body")
+        large = [column for column in UNLISTED_COLUMNS if not (body and column == "body")]
         listed = self.defer(*large).select_related("outlet")
         return listed.annotate(places_on_card=PlacesOnCard())
+
+    def matching_text_or_byline(self, text: str) -> "ArticleQuerySet":
+        """The editors' search: the archive's search over headline and text (its syntax, its
+        index), or the term within the byline; unchanged when blank.
+
+        The byline is looked for only when the term holds three letters or digits in a row:
+        its trigram index cannot narrow a shorter term, and a condition no index narrows
+        makes PostgreSQL read every row, and every row's words with it.
+        """
+        term = text.strip()
+        condition = Q(pk__in=[])
+        if build_query(term) is not None:
+            condition |= text_match(term, self.db)
+        if re.search(r"[^\W_]{3}", term):
+            condition |= Q(byline__icontains=term)
+        return self.filter(condition) if term else self
 
     def search(self, text: str | None) -> "ArticleQuerySet":
         """Matches for a web-search-syntax query, ranked; unchanged when the query is blank."""
@@ -709,6 +737,10 @@ class Article(models.Model):
                 name="article_newest",
                 include=["headline_vector"],
             ),
+            # The editors' search looks for its term within bylines as well
+            # (``matching_text_or_byline``): trigrams let that be an index lookup beside the
+            # words' rather than a reading of every row.
+            GinIndex(OpClass(Upper("byline"), name="gin_trgm_ops"), name="article_byline_trigrams"),
         ]
 
     def __str__(self) -> str:
