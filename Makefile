@@ -15,7 +15,7 @@ PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3 \
 	    && { command -v "$$candidate" || echo "$$candidate"; } && break; \
 	done)
 
-.PHONY: run test lint format migrations-check bench bench-mixed bench-places db-start db-stop db-status clean help
+.PHONY: run test lint format migrations-check bench bench-mixed bench-desk bench-places db-start db-stop db-status clean help
 
 help:
 	@echo "make run     - set up everything and serve the archive on http://127.0.0.1:$(PORT)"
@@ -73,6 +73,11 @@ bench-mixed: $(VENV)/.installed .venv-bench/.installed
 	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
 	.venv-bench/bin/python -m pip install --quiet -r requirements-bench.txt
 	touch $@
+
+# The editors' article list beside the readers', against the database `make bench` loaded
+# (bench/desk.py).
+bench-desk: $(VENV)/.installed
+	$(PY) bench/desk.py
 
 # Place pages against the seed archive (bench/places.py).
 bench-places: $(VENV)/.installed
