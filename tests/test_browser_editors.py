@@ -148,3 +148,35 @@ def test_editor_tags_several_articles_merges_a_duplicate_and_undoes_it(page, edi
     expect(page.locator("ul.messagelist")).to_contain_text("Undone: Merged “Sheriff Baker”")
     assert page.goto("/officials/sheriff-baker/").status == 200
     assert Official.objects.get(slug="sheriff-baker").pk == baker.pk
+
+
+def test_editor_finds_an_article_by_search_then_narrows_by_state_and_year(
+    page, editor, artifacts_dir
+):
+    """The desk's search box takes the public search's syntax; the filters are a click each."""
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill("ana")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.goto("/admin/archive/article/")
+    page.locator("#searchbar").fill('ice -"shielding illegal"')
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#result_list tbody tr")).to_have_count(4)
+    page.locator("#searchbar").fill("shielding")
+    page.get_by_role("button", name="Search").click()
+    rows = page.locator("#result_list tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("ICE Singles Out North Carolina County")
+
+    filters = page.locator("#changelist-filter")
+    filters.get_by_role("link", name="North Carolina", exact=True).click()
+    expect(rows).to_have_count(1)
+    expect(page.locator(".paginator")).to_contain_text("1 article")
+    filters.get_by_role("link", name="2024", exact=True).click()
+    expect(page.locator("#result_list")).to_have_count(0)  # the admin's "0 articles" page
+    expect(page.locator(".paginator")).to_contain_text("0 articles")
+    filters.get_by_role("link", name="2019", exact=True).click()
+    expect(rows).to_have_count(1)
+    assert "q=shielding" in page.url and "jurisdiction=north-carolina" in page.url
+    page.screenshot(path=artifacts_dir / "editor-finds-an-article.png", full_page=True)

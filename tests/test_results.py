@@ -478,3 +478,23 @@ def test_a_wide_list_without_the_chosen_facet_is_counted_apart():
         found = results_for(q="ICE", state=a_value_of("state"))
         found.facet_counts()
     assert len(counting_statements(queries)) == 2
+
+
+def test_the_editors_list_counts_as_the_readers_list_does(admin_client):
+    """Exactly within the limit; past it estimated from a sample and said to be, where an exact
+    count of a common word reads every match."""
+    changelist = "/admin/archive/article/"
+    within = admin_client.get(changelist, {"q": "sheriff"})
+    true_total = Article.objects.matching_text_or_byline("sheriff").count()
+    assert within.context["cl"].result_tally == Tally(true_total, exact=True)
+    html = within.content.decode()
+    assert f"{true_total:,} articles" in html and "estimated" not in html
+
+    beyond = admin_client.get(changelist, {"q": "ICE"})
+    tally, true_total = beyond.context["cl"].result_tally, matches("ICE").count()
+    assert not tally.exact and abs(tally.value - true_total) / true_total < 0.15
+    html = beyond.content.decode()
+    assert f"about {tally.value:,} articles" in html
+    assert "estimated from a sample of the archive" in html
+    assert f"Select all about {tally.value:,} articles" in html
+    assert f"about {tally.value:,} results" in html  # beside the search box
