@@ -402,7 +402,9 @@ def exact_counts_within(
 
 # In web-search syntax a word is excluded by a minus in front of it.
 NEGATION = re.compile(r'(^|[\s"(])-')
-MAIN_TABLE = re.compile(rf'FROM "{Article._meta.db_table}"(?=\s|$)')
+# The article table where the statement reads it: followed by a condition, a join, or (with no
+# filter at all) the end of the list's subquery.
+MAIN_TABLE = re.compile(rf'FROM "{Article._meta.db_table}"(?=[\s)]|$)')
 
 
 def archive_size(database: str) -> int:
