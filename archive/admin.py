@@ -152,6 +152,25 @@ class PublishedYearFilter(admin.SimpleListFilter):
         return queryset.filter(published_on__year=int(self.value()))
 
 
+class MissingTagFilter(admin.SimpleListFilter):
+    """Articles still without a place, an official or a topic: the curation left to do. Each
+    choice reads a partial index of the articles it lists, newest first (migration 0022)."""
+
+    title = "missing tags"
+    parameter_name = "missing"
+    TAG_IDS = {"place": "place_ids", "official": "official_ids", "topic": "topic_ids"}
+
+    def lookups(self, request, model_admin):
+        return [("place", "No place"), ("official", "No official"), ("topic", "No topic")]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if self.value() not in self.TAG_IDS:
+            return queryset.none()
+        return queryset.filter(**{self.TAG_IDS[self.value()]: []})
+
+
 def _count_of(array_column: str) -> Func:
     """How many ids an array column holds; the tag ids on a row mirror its links."""
     return Func(F(array_column), function="cardinality", output_field=IntegerField())
@@ -204,6 +223,7 @@ class ArticleAdmin(HistoryAdmin):
         "outlet",
         PlaceFilter,
         "topics",
+        MissingTagFilter,
         PublishedYearFilter,
         "date_precision",
         "is_excerpt",
@@ -284,7 +304,9 @@ class ArticleAdmin(HistoryAdmin):
             return "—"
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.get_absolute_url())
 
-    @admin.display(description="Places", ordering="place_count")
+    # Not sortable: sorting would count the links of every article in the archive (1.6 s at
+    # 1,000,000). Untagged articles have a filter of their own (MissingTagFilter).
+    @admin.display(description="Places")
     def place_count(self, obj):
         return obj.place_count
 

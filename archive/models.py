@@ -737,6 +737,17 @@ class Article(models.Model):
                 name="article_newest",
                 include=["headline_vector"],
             ),
+            # The articles still without a place, an official or a topic, newest first: the
+            # editors' filter of missing tags lists them without reading the tagged ones.
+            *(
+                models.Index(
+                    F("published_on").desc(nulls_last=True),
+                    F("id").desc(),
+                    name=f"article_without_{tag}",
+                    condition=Q(**{f"{tag}_ids": []}),
+                )
+                for tag in ("place", "official", "topic")
+            ),
             # The editors' search looks for its term within bylines as well
             # (``matching_text_or_byline``): trigrams let that be an index lookup beside the
             # words' rather than a reading of every row.

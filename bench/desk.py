@@ -39,7 +39,9 @@ def classes(state_slug: str) -> list[tuple[str, str, str]]:
     place = f"jurisdiction={state_slug}"
     rows.append(("a state", place, place))
     rows.append(("10% in a state", f"q={SEARCHES['10%']}&{place}", f"q={SEARCHES['10%']}&{place}"))
-    rows.append(("by tagged places", "o=-4", ""))  # the readers cannot sort so; their list
+    # The readers can neither sort by tags nor ask for untagged articles: their list stands by.
+    rows.append(("by officials tagged", "o=-5", ""))
+    rows.append(("without a place", "missing=place", ""))
     rows.append(("a year", "year=2020", "published_after=2020-01-01&published_before=2020-12-31"))
     return rows
 

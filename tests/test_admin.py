@@ -210,10 +210,26 @@ def test_the_article_list_counts_each_rows_tags(admin_client):
     response = admin_client.get(CHANGELIST, {"q": "tagged twice"})
     row = response.context["cl"].result_list[0]
     assert (row.place_count, row.official_count, row.topic_count) == (2, 1, 2)
-    for order, most_first in (("-4", True), ("4", False)):
+    for order, column, most_first in (("-5", "official_count", True), ("6", "topic_count", False)):
         rows = admin_client.get(CHANGELIST, {"o": order}).context["cl"].result_list
-        counts = [article.place_count for article in rows]
+        counts = [getattr(article, column) for article in rows]
         assert counts == sorted(counts, reverse=most_first) and len(set(counts)) > 1
+
+
+def test_the_missing_tags_filter_lists_the_articles_without_that_kind_of_tag(admin_client):
+    make_article("Nothing tagged yet")
+    make_article("Only a topic", topics=[topic("ice-detainers")])
+    for tag, relation in (
+        ("place", "jurisdictions"),
+        ("official", "officials"),
+        ("topic", "topics"),
+    ):
+        listed = listed_headlines(admin_client, missing=tag)
+        assert "Nothing tagged yet" in listed
+        assert ("Only a topic" in listed) == (tag != "topic")
+        untagged = Article.objects.filter(**{f"{relation}__isnull": True})
+        assert sorted(listed) == sorted(untagged.values_list("headline", flat=True))
+    assert listed_headlines(admin_client, missing="outlet") == []
 
 
 def test_the_article_list_reads_no_text_and_joins_no_tags(admin_client):
