@@ -41,7 +41,7 @@ def classes(state_slug: str) -> list[tuple[str, str, str]]:
     rows.append(("10% in a state", f"q={SEARCHES['10%']}&{place}", f"q={SEARCHES['10%']}&{place}"))
     # The readers can neither sort by tags nor ask for untagged articles: their list stands by.
     rows.append(("by officials tagged", "o=-5", ""))
-    rows.append(("without a place", "missing=place", ""))
+    rows.append(("without an official", "missing=official", ""))
     rows.append(("a year", "year=2020", "published_after=2020-01-01&published_before=2020-12-31"))
     return rows
 
