@@ -24,6 +24,7 @@ from archive.models import (
     JurisdictionKind,
     Official,
     Outlet,
+    RetiredSlug,
     Topic,
 )
 from archive.results import PlannedList, Tally, counts
@@ -114,17 +115,23 @@ class PlaceFilter(admin.SimpleListFilter):
     title = "place"
     parameter_name = "jurisdiction"
 
+    @cached_property
+    def place(self) -> Jurisdiction | None:
+        """The place asked for, by its slug or by one it had before a rename or a merge."""
+        slug = self.value()
+        found = Jurisdiction.objects.filter(slug=slug).first()
+        return found or RetiredSlug.objects.resolve(Jurisdiction, slug)
+
     def lookups(self, request, model_admin):
         places = list(Jurisdiction.objects.states().order_by("name"))
-        if self.value():  # a county or city asked for by its slug is shown above the states
-            chosen = Jurisdiction.objects.filter(slug=self.value())
-            places[:0] = chosen.exclude(kind=JurisdictionKind.STATE)
+        if self.value() and self.place and self.place.kind != JurisdictionKind.STATE:
+            places.insert(0, self.place)  # a county or city asked for is shown above the states
         return [(place.slug, str(place)) for place in places]
 
     def queryset(self, request, queryset):
         if self.value() is None:
             return queryset
-        return queryset.in_jurisdictions(Jurisdiction.objects.filter(slug=self.value()))
+        return queryset.in_jurisdictions([self.place] if self.place else [])
 
 
 class PublishedYearFilter(admin.SimpleListFilter):
@@ -232,6 +239,7 @@ class ArticleAdmin(HistoryAdmin):
     # each choice of each filter over the whole archive.
     show_facets = admin.ShowFacets.NEVER
     show_full_result_count = False  # a second count of the whole archive on every search
+    paginator = EstimatingPaginator
     list_select_related = ["outlet"]
     search_fields = ["headline", "body", "byline"]  # shows the box; get_search_results searches
     search_help_text = (
@@ -278,8 +286,6 @@ class ArticleAdmin(HistoryAdmin):
                 topic_count=_count_of("topic_ids"),
             )
         )
-
-    paginator = EstimatingPaginator
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList

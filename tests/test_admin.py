@@ -263,6 +263,10 @@ def test_the_place_filter_takes_any_place_and_the_places_inside_it(admin_client)
     html = admin_client.get(CHANGELIST, {"jurisdiction": "wake-county-nc"}).content.decode()
     assert "Wake County, NC" in html  # the chosen county is shown among the states
     assert listed_headlines(admin_client, jurisdiction="no-such-place") == []
+    wake = place("wake-county-nc")
+    wake.slug = "wake-nc"
+    wake.save()  # its old slug is kept as a retired one
+    assert "About Wake" in listed_headlines(admin_client, jurisdiction="wake-county-nc")
 
 
 def test_the_year_filter_offers_the_archives_span(admin_client):
