@@ -26,6 +26,7 @@ from archive.models import (
     Outlet,
     RetiredSlug,
     Topic,
+    counted_articles,
 )
 from archive.results import PlannedList, Tally, counts
 from archive.slugs import retired_elsewhere
@@ -67,11 +68,11 @@ class TagAdmin(HistoryAdmin):
 class OutletAdmin(TagAdmin):
     list_display = ["name", "slug", "homepage", "article_count"]
     search_fields = ["name", "slug"]
-    ordering = ["name"]  # Meta.ordering is dropped from the grouped query below
+    ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_count=Count("articles"))
+        return super().get_queryset(request).annotate(article_count=counted_articles(Outlet))
 
     @admin.display(description="Articles", ordering="article_count")
     def article_count(self, obj):

@@ -24,7 +24,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Count, Exists, F, Func, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, F, Func, OuterRef, Q, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import (
     Cast,
@@ -798,9 +798,29 @@ class Article(models.Model):
         self.date_precision = value.precision if value else ""
 
 
+def counted_articles(model: type[models.Model]) -> Subquery:
+    """How many articles a tag of ``model`` has, counted in the index of the table that links
+    them (the articles' outlet column, or a link table's tag column), one tag at a time.
+
+    Counting by a join grouped every link of the archive per tag: 0.5 s for the outlets at
+    1,000,000 articles, against 30 ms one outlet at a time. And a count of the tags themselves
+    (a page's paginator) leaves this out, where it had to keep a grouped join.
+    """
+    relation = model._meta.get_field("articles")
+    if relation.many_to_many:
+        rows = relation.through.objects.filter(
+            **{relation.field.m2m_reverse_field_name(): OuterRef("pk")}
+        )
+    else:
+        rows = Article.objects.filter(**{relation.field.name: OuterRef("pk")})
+    # COUNT(*), not COUNT(id): the tag column's index alone answers it (an index-only scan)
+    counted = Func(template="COUNT(*)", output_field=models.IntegerField())
+    return Subquery(rows.order_by().annotate(n=counted).values("n"))
+
+
 def tag_counts(model: type[models.Model]) -> models.QuerySet:
     """Outlets, officials or topics with how many articles each has, busiest first."""
-    return model.objects.annotate(article_count=Count("articles")).order_by(
+    return model.objects.annotate(article_count=counted_articles(model)).order_by(
         "-article_count", "name"
     )
 

@@ -10,7 +10,7 @@ from django.views.generic import DetailView, ListView
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
-from archive.caching import archive_version
+from archive.caching import archive_version, cached
 from archive.facets import active_filters, archive_place_counts, article_facets
 from archive.filters import SORT_CHOICES, ArticleFilter
 from archive.models import (
@@ -37,14 +37,23 @@ from archive.usmap import atlas, render_map
 TAG_LIST_PAGE_SIZE = 50
 
 
+def busiest_tags_and_size() -> dict:
+    """The home page's whole-archive figures: the busiest outlets, topics and officials, and
+    how many articles there are (about 140 ms at 1,000,000 articles, so cached until the
+    archive changes)."""
+    return {
+        "outlets": list(tag_counts(Outlet)[:8]),
+        "topics": list(tag_counts(Topic)[:12]),
+        "officials": list(tag_counts(Official)[:8]),
+        "article_count": Article.objects.count(),
+    }
+
+
 def home(request):
     context = {
         "newest": Article.objects.for_listing().newest()[:8],
         "states": [entry for entry in place_tree() if entry.count],
-        "outlets": tag_counts(Outlet)[:8],
-        "topics": tag_counts(Topic)[:12],
-        "officials": tag_counts(Official)[:8],
-        "article_count": Article.objects.count(),
+        **cached("home-figures", busiest_tags_and_size),
     }
     return render(request, "archive/home.html", context)
 
