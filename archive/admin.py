@@ -7,8 +7,6 @@ and merges live in ``archive.admin_actions``.
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import EmptyResultSet
-from django.core.paginator import Paginator
 from django.db.models import Count, F, Func, IntegerField, Max, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
@@ -28,7 +26,7 @@ from archive.models import (
     Topic,
     counted_articles,
 )
-from archive.results import PlannedList, Tally, counts
+from archive.results import EstimatingPaginator
 from archive.slugs import retired_elsewhere
 
 
@@ -194,25 +192,6 @@ class ArticleChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
         self.result_tally = self.paginator.tally
-
-
-class EstimatingPaginator(Paginator):
-    """Counts the list as the public list counts a search (archive/results.py): exactly up to
-    10,000 articles, estimated from a sample above that, where an exact count of a common
-    word's matches reads every one of them (4 s for "ICE" at 1,000,000 articles). Past an
-    estimate's end a page is empty; the list's last rows are first in the reverse order."""
-
-    @cached_property
-    def tally(self) -> Tally:
-        try:
-            listing = PlannedList(self.object_list)
-        except EmptyResultSet:  # a filter that can match nothing compiles to no statement
-            return Tally(0)
-        return counts(listing, facets=()).tally
-
-    @cached_property
-    def count(self) -> int:
-        return self.tally.value
 
 
 @admin.register(Article)

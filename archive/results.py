@@ -30,6 +30,8 @@ from functools import cached_property, lru_cache
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchRank
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import (
     BigIntegerField,
@@ -524,6 +526,26 @@ def counts(listing: PlannedList, facets: tuple[str, ...], ranking: Ranking | Non
         lambda: measured_counts(listing, facets, ranking),
         settings.ARCHIVE_COUNTS_CACHE_SECONDS,
     )
+
+
+class EstimatingPaginator(Paginator):
+    """Pages of a queryset counted as a search's list is: exactly up to EXACT_LIMIT articles,
+    estimated from a sample above it (``tally`` says which), where an exact count of a tag
+    or a word in a tenth of the archive reads every one of its articles (0.1-4 s at
+    1,000,000). For the tag pages and the editors' list. Past an estimate's end a page is
+    empty; the last articles of a long list are the first of the reverse order."""
+
+    @cached_property
+    def tally(self) -> Tally:
+        try:
+            listing = PlannedList(self.object_list)
+        except EmptyResultSet:  # a filter that can match nothing compiles to no statement
+            return Tally(0)
+        return counts(listing, facets=()).tally
+
+    @cached_property
+    def count(self) -> int:
+        return self.tally.value
 
 
 def filter_condition(filterset, name: str, database: str) -> tuple[str, list]:

@@ -29,7 +29,7 @@ from archive.places import (
     place_figures,
     place_tree,
 )
-from archive.results import ArticleResults
+from archive.results import ArticleResults, EstimatingPaginator
 from archive.search import is_shortened, render_marked
 from archive.text import paragraphs
 from archive.usmap import atlas, render_map
@@ -143,6 +143,7 @@ class TaggedArticlesView(SingleObjectMixin, ListView):
     """
 
     paginate_by = settings.ARCHIVE_PAGE_SIZE
+    paginator_class = EstimatingPaginator  # "about 85,000 articles" past 10,000, as the list
     filter_parameter = ""
 
     def get(self, request, *args, **kwargs):
@@ -161,9 +162,10 @@ class TaggedArticlesView(SingleObjectMixin, ListView):
         return self.tagged_articles().for_listing().newest()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             tag=self.object, filter_parameter=self.filter_parameter, **kwargs
         )
+        return {**context, "tally": context["paginator"].tally}
 
 
 class TagListView(ListView):

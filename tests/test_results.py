@@ -511,3 +511,22 @@ def test_the_editors_list_counts_as_the_readers_list_does(admin_client):
     assert "estimated from a sample of the archive" in html
     assert f"Select all about {tally.value:,} articles" in html
     assert f"about {tally.value:,} results" in html  # beside the search box
+
+
+def test_a_tag_page_counts_as_the_list_does(client, monkeypatch):
+    """A tag's page past the limit says "about" and that it is an estimate; within it, exact."""
+    monkeypatch.setattr(plans, "EXACT_LIMIT", 50)
+    busiest = max(Topic.objects.filter(slug__startswith="bench-"), key=lambda t: t.articles.count())
+    true_total = busiest.articles.count()
+    assert true_total > plans.exact_read_limit()
+    response = client.get(busiest.get_absolute_url())
+    tally = response.context["tally"]
+    assert not tally.exact and abs(tally.value - true_total) / true_total < 0.15
+    html = response.content.decode()
+    assert f"about {tally.value:,} articles" in html and "estimated from a sample" in html
+    assert "of about" in html  # the page count beneath the list
+
+    small = Outlet.objects.get(slug="fox-news")
+    response = client.get(small.get_absolute_url())
+    assert response.context["tally"] == Tally(small.articles.count(), exact=True)
+    assert "estimated from a sample" not in response.content.decode()
