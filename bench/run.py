@@ -149,8 +149,12 @@ def existing_bench_database_url() -> str | None:
     return embedded_database_url(BENCH_DATABASE)
 
 
-def classes(sample_article: str, sample_place: str, sample_state: str) -> list[tuple]:
-    """(name, archive path, Datasette path or None)."""
+def classes(
+    sample_article: str, sample_place: str, sample_state: str, busiest_state: str = "texas"
+) -> list[tuple]:
+    """(name, archive path, Datasette path or None). ``sample_state`` is a postal code for the
+    searches' filter; ``busiest_state`` the slug of the state with the most counties, whose
+    page lists the most articles of any place's."""
     from urllib.parse import urlencode
 
     rows = []
@@ -166,6 +170,8 @@ def classes(sample_article: str, sample_place: str, sample_state: str) -> list[t
         ("page 50 of 85%", "/articles/?q=ICE&page=50", None),
         ("article page", f"/articles/{sample_article}/", None),
         ("place page", f"/jurisdictions/{sample_place}/", None),
+        ("state page", f"/jurisdictions/{busiest_state}/", None),
+        ("home page", "/", None),
         ("/jurisdictions/", "/jurisdictions/", None),
         ("API list", "/api/articles/?q=detainer", None),
     ]
@@ -281,6 +287,8 @@ def main() -> int:
     import django
 
     django.setup()
+    from django.db.models import Count
+
     from archive.models import Article, Jurisdiction
     from bench.load import load
 
@@ -315,6 +323,9 @@ def main() -> int:
         cursor.execute("VACUUM ANALYZE")
     sample_article = Article.objects.order_by("pk").values_list("slug", flat=True)[count // 2]
     place = Jurisdiction.objects.filter(kind="county", articles__isnull=False).first()
+    busiest_state = (
+        Jurisdiction.objects.states().annotate(places=Count("children")).order_by("-places").first()
+    )
 
     servers = start_servers(database_url, sqlite_path if peer else None)
     table = []
@@ -323,7 +334,7 @@ def main() -> int:
         wait_for(f"http://127.0.0.1:{WARM_PORT}/healthz")
         if peer:
             wait_for(f"http://127.0.0.1:{PEER_PORT}/corpus.json")
-        measured = classes(sample_article, place.slug, place.postal_code)
+        measured = classes(sample_article, place.slug, place.postal_code, busiest_state.slug)
         warm_up([ours for _, ours, _ in measured], [OURS_PORT, WARM_PORT])
         for name, ours, peer_path in measured:
             row = {"class": name, "path": ours}

@@ -359,7 +359,9 @@ def test_a_page_promised_by_an_estimate_but_empty_is_not_found(client, monkeypat
 def test_every_benchmark_class_answers(client, django_assert_max_num_queries):
     article = Article.objects.filter(slug__startswith="bench-").order_by("pk")[CORPUS // 2]
     place = Jurisdiction.objects.filter(kind="county", articles__isnull=False).first()
-    for name, path, _peer in classes(article.slug, place.slug, place.postal_code):
+    for name, path, _peer in classes(
+        article.slug, place.slug, place.postal_code, place.parent.slug
+    ):
         # A search page's queries do not grow with its matches or its facets.
         with django_assert_max_num_queries(30):
             response = client.get(path)
