@@ -531,7 +531,7 @@ def counts(listing: PlannedList, facets: tuple[str, ...], ranking: Ranking | Non
 class EstimatingPaginator(Paginator):
     """Pages of a queryset counted as a search's list is: exactly up to EXACT_LIMIT articles,
     estimated from a sample above it (``tally`` says which), where an exact count of a tag
-    or a word in a tenth of the archive reads every one of its articles (0.1-4 s at
+    or a word in a tenth of the archive reads every one of its articles (0.1–4 s at
     1,000,000). For the tag pages and the editors' list. Past an estimate's end a page is
     empty; the last articles of a long list are the first of the reverse order."""
 

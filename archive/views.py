@@ -49,10 +49,27 @@ def busiest_tags_and_size() -> dict:
     }
 
 
+HOME_PLACES_PER_STATE = 3
+
+
+def busiest_places_by_state() -> list[tuple]:
+    """Each state with articles, its busiest few places and how many more it has: the home
+    page's way in by place. Every place would be thousands of links on a large archive;
+    the state's page and /jurisdictions/ list them all."""
+    rows = []
+    for entry in place_tree():
+        if entry.count:
+            busiest = sorted(entry.places, key=lambda place: (-place.count, place.name))
+            rows.append(
+                (entry, busiest[:HOME_PLACES_PER_STATE], len(busiest[HOME_PLACES_PER_STATE:]))
+            )
+    return rows
+
+
 def home(request):
     context = {
         "newest": Article.objects.for_listing().newest()[:8],
-        "states": [entry for entry in place_tree() if entry.count],
+        "states": busiest_places_by_state(),
         **cached("home-figures", busiest_tags_and_size),
     }
     return render(request, "archive/home.html", context)

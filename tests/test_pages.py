@@ -244,3 +244,20 @@ def test_the_home_pages_figures_are_counted_once_per_change_of_the_archive(clien
         response = client.get("/")
     assert len(counting(after_a_change.captured_queries)) == 4  # three kinds of tag, the total
     assert response.context["article_count"] == Article.objects.count()
+
+
+def test_the_home_page_offers_each_states_busiest_places_and_a_way_to_the_rest(client):
+    """Every place with articles would be thousands of links on a large archive."""
+    for slug, articles in [("howard-county-md", 3), ("frederick-county-md", 2)]:
+        for n in range(articles):
+            make_article(f"{slug} story {n}", jurisdictions=[place(slug)])
+    html = client.get("/").content.decode()
+    by_place = html[html.index('id="places-heading"') :]
+    maryland = by_place[by_place.index('href="/jurisdictions/maryland/"') :]
+    maryland = maryland[: maryland.index("</ul>")]
+    assert maryland.index("Howard County") < maryland.index("Frederick County")
+    listed = re.findall(r'href="/jurisdictions/([a-z-]+-md)/"', maryland)
+    assert len(listed) == 3
+    tagged = Jurisdiction.objects.filter(postal_code="MD", articles__isnull=False).distinct()
+    hidden = tagged.exclude(kind="state").count() - 3
+    assert f"{hidden} more place{'s' if hidden > 1 else ''} in Maryland</a>" in maryland
