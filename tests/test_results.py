@@ -532,3 +532,9 @@ def test_a_tag_page_counts_as_the_list_does(client, monkeypatch):
     response = client.get(small.get_absolute_url())
     assert response.context["tally"] == Tally(small.articles.count(), exact=True)
     assert "estimated from a sample" not in response.content.decode()
+
+
+def test_counts_of_a_thousand_or_more_are_printed_with_separators(client):
+    total = Article.objects.count()
+    assert total >= 1000
+    assert f"{total:,} articles, kept as collected" in client.get("/").content.decode()
