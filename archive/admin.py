@@ -7,8 +7,7 @@ and merges live in ``archive.admin_actions``.
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
-from django.db.models import Count, F, Func, IntegerField, Max, Min, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Max, Min
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import normalize_newlines
@@ -177,11 +176,6 @@ class MissingTagFilter(admin.SimpleListFilter):
         return queryset.filter(**{self.TAG_IDS[self.value()]: []})
 
 
-def _count_of(array_column: str) -> Func:
-    """How many ids an array column holds; the tag ids on a row mirror its links."""
-    return Func(F(array_column), function="cardinality", output_field=IntegerField())
-
-
 class ArticleChangeList(ChangeList):
     """The texts stay in the database: most of a row's bytes, and a row of the list shows none.
     ``result_tally`` is the count as the page shows it ("about 850,000" when estimated)."""
@@ -255,17 +249,7 @@ class ArticleAdmin(HistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        links = Article.jurisdictions.through.objects.filter(article=OuterRef("pk"))
-        tagged_places = links.order_by().values("article").annotate(n=Count("*")).values("n")
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                place_count=Coalesce(Subquery(tagged_places), 0),
-                official_count=_count_of("official_ids"),
-                topic_count=_count_of("topic_ids"),
-            )
-        )
+        return super().get_queryset(request).with_tag_counts()
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
