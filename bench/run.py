@@ -150,7 +150,7 @@ def existing_bench_database_url() -> str | None:
 
 
 def classes(
-    sample_article: str, sample_place: str, sample_state: str, busiest_state: str = "texas"
+    sample_article: str, sample_place: str, sample_state: str, busiest_state: str
 ) -> list[tuple]:
     """(name, archive path, Datasette path or None). ``sample_state`` is a postal code for the
     searches' filter; ``busiest_state`` the slug of the state with the most counties, whose
