@@ -407,12 +407,14 @@ class ArticleQuerySet(models.QuerySet):
         makes PostgreSQL read every row, and every row's words with it.
         """
         term = text.strip()
-        condition = Q(pk__in=[])
+        if not term:
+            return self
+        condition = Q(pk__in=[])  # matches nothing: a stop word alone, too short for bylines
         if build_query(term) is not None:
             condition |= text_match(term, self.db)
         if re.search(r"[^\W_]{3}", term):
             condition |= Q(byline__icontains=term)
-        return self.filter(condition) if term else self
+        return self.filter(condition)
 
     def search(self, text: str | None) -> "ArticleQuerySet":
         """Matches for a web-search-syntax query, ranked; unchanged when the query is blank."""
