@@ -532,11 +532,21 @@ class EstimatingPaginator(Paginator):
     """Pages of a queryset counted as a search's list is: exactly up to EXACT_LIMIT articles,
     estimated from a sample above it (``tally`` says which), where an exact count of a tag
     or a word in a tenth of the archive reads every one of its articles (0.1–4 s at
-    1,000,000). For the tag pages and the editors' list. Past an estimate's end a page is
-    empty; the last articles of a long list are the first of the reverse order."""
+    1,000,000). For the place pages and the editors' list; an outlet's, official's or
+    topic's page knows its count already. Past an estimate's end a page is empty (the pages
+    answer it with a 404); the last articles of a long list are the first of the reverse order.
+
+    ``known_count``: the list's exact length when the caller has it already, from an index
+    that answers it without reading the list (a tag's links, ``article_count``)."""
+
+    def __init__(self, *args, known_count: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_count = known_count
 
     @cached_property
     def tally(self) -> Tally:
+        if self.known_count is not None:
+            return Tally(self.known_count)
         try:
             listing = PlannedList(self.object_list)
         except EmptyResultSet:  # a filter that can match nothing compiles to no statement

@@ -20,6 +20,7 @@ from archive.models import (
     Outlet,
     RetiredSlug,
     Topic,
+    article_count,
     tag_counts,
 )
 from archive.places import (
@@ -178,10 +179,22 @@ class TaggedArticlesView(SingleObjectMixin, ListView):
     def get_queryset(self):
         return self.tagged_articles().for_listing().newest()
 
+    def tagged_count(self) -> int | None:
+        """How many articles the tag has, counted in its links' index (exact, and without
+        reading them); None to have the paginator count the list."""
+        return article_count(self.object)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return super().get_paginator(queryset, per_page, known_count=self.tagged_count(), **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(
             tag=self.object, filter_parameter=self.filter_parameter, **kwargs
         )
+        page = context["page_obj"]
+        if page is not None and page.number > 1 and not page.object_list:
+            # An estimated count can promise a few pages more than there are.
+            raise Http404("There is no such page of articles.")
         return {**context, "tally": context["paginator"].tally}
 
 
@@ -259,6 +272,11 @@ class JurisdictionView(TaggedArticlesView):
 
     def tagged_articles(self):
         return Article.objects.in_jurisdictions([self.object])
+
+    def tagged_count(self) -> None:
+        # A place's articles include those of the places inside it: no one link index
+        # counts them, so its list is counted (estimated past EXACT_LIMIT).
+        return None
 
     def get_context_data(self, **kwargs):
         place = self.object

@@ -16,6 +16,7 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from archive import results as plans
+from archive.facets import place_counts
 from archive.filters import ArticleFilter
 from archive.models import (
     SAMPLE_BUCKETS,
@@ -27,6 +28,7 @@ from archive.models import (
     sample_keys,
 )
 from archive.results import ArticleResults, Tally
+from archive.views import TaggedArticlesView
 from bench.load import load
 from bench.run import classes
 from tests.readers import card_slugs, counting_statements
@@ -515,23 +517,71 @@ def test_the_editors_list_counts_as_the_readers_list_does(admin_client):
     assert f"about {tally.value:,} results" in html  # beside the search box
 
 
-def test_a_tag_page_counts_as_the_list_does(client, monkeypatch):
-    """A tag's page past the limit says "about" and that it is an estimate; within it, exact."""
+def busiest_place(kind: str) -> Jurisdiction:
+    """The place of ``kind`` with the most articles, its own and its places' (the bench's)."""
+    busiest = next(place for place in place_counts(Article.objects.all()) if place.kind == kind)
+    return Jurisdiction.objects.get(pk=busiest.id)
+
+
+def test_a_place_page_counts_as_the_list_does(client, monkeypatch):
+    """A place's page past the limit says "about" and that it is an estimate; within it,
+    exact. Its articles include those of the places inside it, so its list is counted."""
     monkeypatch.setattr(plans, "EXACT_LIMIT", 50)
-    busiest = max(Topic.objects.filter(slug__startswith="bench-"), key=lambda t: t.articles.count())
-    true_total = busiest.articles.count()
+    state = busiest_place("state")
+    true_total = Article.objects.in_jurisdictions([state]).count()
     assert true_total > plans.exact_read_limit()
-    response = client.get(busiest.get_absolute_url())
+    response = client.get(state.get_absolute_url())
     tally = response.context["tally"]
-    assert not tally.exact and abs(tally.value - true_total) / true_total < 0.15
+    assert not tally.exact and abs(tally.value - true_total) / true_total < 0.25
     html = response.content.decode()
     assert f"about {tally.value:,} articles" in html and "estimated from a sample" in html
     assert "of about" in html  # the page count beneath the list
 
-    small = Outlet.objects.get(slug="fox-news")
-    response = client.get(small.get_absolute_url())
-    assert response.context["tally"] == Tally(small.articles.count(), exact=True)
+    county = Jurisdiction.objects.get(slug="baltimore-county-md")
+    response = client.get(county.get_absolute_url())
+    exact = Article.objects.in_jurisdictions([county]).count()
+    assert response.context["tally"] == Tally(exact, exact=True)
     assert "estimated from a sample" not in response.content.decode()
+
+
+@pytest.mark.parametrize("model", [Outlet, Official, Topic])
+def test_a_tags_page_counts_its_articles_exactly_from_its_links(client, monkeypatch, model):
+    """An outlet's, official's or topic's page counts its articles exactly at any size, from
+    the index of its links, and never reads its list to count it."""
+    busiest = max(model.objects.filter(slug__startswith="bench-"), key=lambda t: t.articles.count())
+    true_total = busiest.articles.count()
+    monkeypatch.setattr(plans, "EXACT_LIMIT", true_total // 4)  # a list would be estimated
+    monkeypatch.setattr(TaggedArticlesView, "paginate_by", 2)  # several pages, even of 7
+    assert true_total > plans.exact_read_limit()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(busiest.get_absolute_url())
+    assert response.context["tally"] == Tally(true_total, exact=True)
+    assert counting_statements(queries) == []
+    assert not any("TABLESAMPLE" in query["sql"] for query in queries.captured_queries)
+    html = response.content.decode()
+    assert f"{true_total:,} articles" in html and "estimated from a sample" not in html
+    pages = -(-true_total // 2)
+    assert f"Page 1 of {pages}</span>" in html
+    last = client.get(busiest.get_absolute_url(), {"page": pages})
+    assert last.status_code == 200
+    assert len(last.context["object_list"]) == true_total - 2 * (pages - 1)
+    assert client.get(busiest.get_absolute_url(), {"page": pages + 1}).status_code == 404
+
+
+def test_a_page_past_an_estimates_end_answers_404(client, monkeypatch):
+    """An estimate may promise more pages than there are: past the last article the page
+    says there is no such page, rather than showing an empty list under "about N"."""
+    state = busiest_place("state")
+    true_total = Article.objects.in_jurisdictions([state]).count()
+    inflated = plans.Counts(Tally(true_total * 2, exact=False), {})
+    monkeypatch.setattr(plans, "counts", lambda *args, **kwargs: inflated)
+    last_real_page = -(-true_total // 20)
+    assert client.get(state.get_absolute_url(), {"page": last_real_page}).status_code == 200
+    past = client.get(state.get_absolute_url(), {"page": last_real_page + 1})
+    assert past.status_code == 404
+    html = past.content.decode()
+    assert f"There is no page “{last_real_page + 1}” of this list" in html
+    assert "Go to the first page of the same list" in html
 
 
 def test_counts_of_a_thousand_or_more_are_printed_with_separators(client):
