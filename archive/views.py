@@ -76,6 +76,13 @@ def home(request):
     return render(request, "archive/home.html", context)
 
 
+def refuse_a_page_past_the_end(page) -> None:
+    """A 404 for an empty page after the first: an estimated count can promise a few pages
+    more than there are, and the paginator, trusting it, lets them through."""
+    if page is not None and page.number > 1 and not page.object_list:
+        raise Http404("There is no such page of results.")
+
+
 class ArticleListView(FilterView):
     filterset_class = ArticleFilter
     queryset = Article.objects.for_listing()
@@ -106,10 +113,7 @@ class ArticleListView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = context["page_obj"]
-        if page is not None and page.number > 1 and not page.object_list:
-            # An estimated count can promise a few pages more than there are.
-            raise Http404("There is no such page of results.")
+        refuse_a_page_past_the_end(context["page_obj"])
         query_text = self.filterset.query_text
         results = self.results
         context.update(
@@ -191,10 +195,7 @@ class TaggedArticlesView(SingleObjectMixin, ListView):
         context = super().get_context_data(
             tag=self.object, filter_parameter=self.filter_parameter, **kwargs
         )
-        page = context["page_obj"]
-        if page is not None and page.number > 1 and not page.object_list:
-            # An estimated count can promise a few pages more than there are.
-            raise Http404("There is no such page of articles.")
+        refuse_a_page_past_the_end(context["page_obj"])
         return {**context, "tally": context["paginator"].tally}
 
 
