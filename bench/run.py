@@ -150,11 +150,16 @@ def existing_bench_database_url() -> str | None:
 
 
 def classes(
-    sample_article: str, sample_place: str, sample_state: str, busiest_state: str
+    sample_article: str,
+    sample_place: str,
+    sample_state: str,
+    busiest_state: str,
+    busiest_topic: str,
 ) -> list[tuple]:
     """(name, archive path, Datasette path or None). ``sample_state`` is a postal code for the
     searches' filter; ``busiest_state`` the slug of the state with the most counties, whose
-    page lists the most articles of any place's."""
+    page lists the most articles of any place's; ``busiest_topic`` the slug of the topic with
+    the most articles."""
     from urllib.parse import urlencode
 
     rows = []
@@ -171,6 +176,7 @@ def classes(
         ("article page", f"/articles/{sample_article}/", None),
         ("place page", f"/jurisdictions/{sample_place}/", None),
         ("state page", f"/jurisdictions/{busiest_state}/", None),
+        ("topic page", f"/topics/{busiest_topic}/", None),
         ("home page", "/", None),
         ("/jurisdictions/", "/jurisdictions/", None),
         ("API list", "/api/articles/?q=detainer", None),
@@ -289,7 +295,7 @@ def main() -> int:
     django.setup()
     from django.db.models import Count
 
-    from archive.models import Article, Jurisdiction
+    from archive.models import Article, Jurisdiction, Topic, tag_counts
     from bench.load import load
 
     (WORK / str(count)).mkdir(parents=True, exist_ok=True)
@@ -326,6 +332,7 @@ def main() -> int:
     busiest_state = (
         Jurisdiction.objects.states().annotate(places=Count("children")).order_by("-places").first()
     )
+    busiest_topic = tag_counts(Topic).first()
 
     servers = start_servers(database_url, sqlite_path if peer else None)
     table = []
@@ -334,7 +341,9 @@ def main() -> int:
         wait_for(f"http://127.0.0.1:{WARM_PORT}/healthz")
         if peer:
             wait_for(f"http://127.0.0.1:{PEER_PORT}/corpus.json")
-        measured = classes(sample_article, place.slug, place.postal_code, busiest_state.slug)
+        measured = classes(
+            sample_article, place.slug, place.postal_code, busiest_state.slug, busiest_topic.slug
+        )
         warm_up([ours for _, ours, _ in measured], [OURS_PORT, WARM_PORT])
         for name, ours, peer_path in measured:
             row = {"class": name, "path": ours}

@@ -11,6 +11,7 @@ PAGES = [
     "article page",
     "place page",
     "state page",
+    "topic page",
     "home page",
     "/jurisdictions/",
     "API list",

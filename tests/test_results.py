@@ -26,6 +26,7 @@ from archive.models import (
     Outlet,
     Topic,
     sample_keys,
+    tag_counts,
 )
 from archive.results import ArticleResults, Tally
 from archive.views import TaggedArticlesView
@@ -361,8 +362,9 @@ def test_a_page_promised_by_an_estimate_but_empty_is_not_found(client, monkeypat
 def test_every_benchmark_class_answers(client, django_assert_max_num_queries):
     article = Article.objects.filter(slug__startswith="bench-").order_by("pk")[CORPUS // 2]
     place = Jurisdiction.objects.filter(kind="county", articles__isnull=False).first()
+    topic = tag_counts(Topic).first()
     for name, path, _peer in classes(
-        article.slug, place.slug, place.postal_code, place.parent.slug
+        article.slug, place.slug, place.postal_code, place.parent.slug, topic.slug
     ):
         # A search page's queries do not grow with its matches or its facets.
         with django_assert_max_num_queries(30):
