@@ -132,6 +132,7 @@ class ArticleFilter(django_filters.FilterSet):
         label="Published on or after",
         field_name="published_until",
         lookup_expr="gte",
+        method="filter_published_after",
         input_formats=["%Y-%m-%d"],
     )
     published_before = django_filters.DateFilter(
@@ -169,6 +170,9 @@ class ArticleFilter(django_filters.FilterSet):
     def filter_state(self, queryset, name, postal_code):
         # Every article's place ids hold the states of its places.
         return queryset.in_jurisdictions([self.form.fields["state"].state])
+
+    def filter_published_after(self, queryset, name, day):
+        return queryset.published_on_or_after(day) if day else queryset
 
     def filter_outlet(self, queryset, name, outlets):
         return queryset.filter(outlet__in=outlets) if outlets else queryset

@@ -79,6 +79,10 @@ def _typed_published_on() -> Cast:
     return Cast("published_on", output_field=models.DateField())
 
 
+# The precisions whose period runs past its first day.
+PERIOD_PRECISIONS = [DatePrecision.MONTH, DatePrecision.YEAR]
+
+
 def published_day_is(day: int) -> Exact:
     return Exact(ExtractDay(_typed_published_on()), day)
 
@@ -463,10 +467,26 @@ class ArticleQuerySet(models.QuerySet):
         """
         queryset = self
         if after:
-            queryset = queryset.filter(published_until__gte=after)
+            queryset = queryset.published_on_or_after(after)
         if before:
             queryset = queryset.filter(published_on__lte=before)
         return queryset
+
+    def published_on_or_after(self, day: date) -> "ArticleQuerySet":
+        """Articles whose publication period ends on or after ``day``: those dated from it on,
+        and those known only by the month or year, begun before it and running into it.
+
+        Said in those two parts, each found through an index on the first day
+        (``article_newest``, and ``article_dated_by_month_or_year`` for the few such dates):
+        ``published_until`` has no index, and asked alone it read every article dated before
+        the range's end (230 ms for a fortnight of 1,000,000 articles, against 40).
+        """
+        begun_before = Q(
+            date_precision__in=PERIOD_PRECISIONS,
+            published_on__gte=day.replace(month=1, day=1),  # a year's period is the longest
+            published_until__gte=day,
+        )
+        return self.filter(Q(published_on__gte=day) | begun_before)
 
     def with_snippets(self, text: str | None) -> "ArticleQuerySet":
         """Each row with ``snippet``, its passage around the query's first match, drawn in
@@ -763,6 +783,13 @@ class Article(models.Model):
                     condition=Q(**{f"{tag}_ids": []}),
                 )
                 for tag in ("place", "official", "topic")
+            ),
+            # Articles dated only by the month or the year, by their first day: those that
+            # began before a date range and run into it (``published_on_or_after``).
+            models.Index(
+                fields=["published_on"],
+                name="article_dated_by_month_or_year",
+                condition=Q(date_precision__in=PERIOD_PRECISIONS),
             ),
             # The editors' search looks for its term within bylines as well
             # (``matching_text_or_byline``): trigrams let that be an index lookup beside the

@@ -1,6 +1,7 @@
 """Filters and facet counts on /articles/, alone and combined with a search."""
 
 import re
+from datetime import date
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -95,6 +96,36 @@ def test_partial_dates_match_when_their_period_overlaps_the_range(client):
         "'Significant threat'", "Deep Blue"
     )
     assert listed(client, published_before="2019-11-01") == slugs("ICE Singles Out")
+
+
+PERIODS = ["2023", "2023-12", "2023-12-31", "2024-01-01", "2024-02", "2024-02-29", "2024", None]
+
+
+@pytest.mark.parametrize(
+    "day", ["2023-06-15", "2023-12-01", "2023-12-31", "2024-01-01", "2024-02-15", "2024-12-31"]
+)
+def test_on_or_after_a_day_keeps_every_period_that_ends_then_or_later(day):
+    """``published_on_or_after`` says in two indexed parts what ``published_until >= day``
+    says in one: the same articles, for periods of a day, a month and a year on each side."""
+    for published in PERIODS:
+        make_article(published=published)
+    day = date.fromisoformat(day)
+    expected = set(Article.objects.filter(published_until__gte=day).values_list("pk", flat=True))
+    found = set(Article.objects.published_on_or_after(day).values_list("pk", flat=True))
+    assert found == expected and expected
+
+
+def test_a_date_range_is_found_through_the_date_indexes():
+    """Both parts of "on or after" are index lookups: the month's and year's articles through
+    their partial index, whose condition the query must repeat for PostgreSQL to use it."""
+    for published in PERIODS:
+        make_article(published=published)
+    articles = Article.objects.published_between(date(2024, 2, 15), date(2024, 3, 1))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = articles.explain()
+    assert "article_dated_by_month_or_year" in plan and "article_newest" in plan
+    assert "Seq Scan" not in plan
 
 
 def test_newest_and_oldest_orders(client):
