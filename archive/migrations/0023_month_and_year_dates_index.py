@@ -3,8 +3,8 @@
 "Published on or after" a day keeps an article known only as "March 2024" when its month runs
 into that day (``published_until``). With no index on the period's end, PostgreSQL read every
 article dated before the range's end to find them. ``published_on_or_after`` now asks for
-the articles dated from that day on (``article_newest``) or for those of this index begun in
-the same year, and ends the period check there.
+the articles dated from that day on (``article_newest``) or for those in this index that
+began the same year, and checks the period's end of those alone.
 """
 
 from django.db import migrations, models
