@@ -31,7 +31,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchRank
 from django.core.exceptions import EmptyResultSet
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db import connections
 from django.db.models import (
     BigIntegerField,
@@ -534,13 +534,26 @@ def counts(listing: PlannedList, facets: tuple[str, ...], ranking: Ranking | Non
     )
 
 
-class EstimatingPaginator(Paginator):
+class ListPaginator(Paginator):
+    """Django's paginator, except that a page after the first with nothing on it is out of
+    range, as a page past the count is: an estimated count ("about 850,000") can promise a few
+    pages more than there are. The HTML lists and the API answer it with a 404, the admin
+    with its own notice of a page out of range."""
+
+    def page(self, number):
+        page = super().page(number)
+        if page.number > 1 and not page.object_list:
+            raise EmptyPage("There is no such page of results.")
+        return page
+
+
+class EstimatingPaginator(ListPaginator):
     """Pages of a queryset counted as a search's list is: exactly up to EXACT_LIMIT articles,
     estimated from a sample above it (``tally`` says which), where an exact count of a tag
     or a word in a tenth of the archive reads every one of its articles (0.1–4 s at
     1,000,000). For the place pages and the editors' list; an outlet's, official's or
-    topic's page knows its count already. Past an estimate's end a page is empty (the pages
-    answer it with a 404); the last articles of a long list are the first of the reverse order.
+    topic's page knows its count already. The last articles of a long list are the first of
+    the reverse order.
 
     ``known_count``: the list's exact length when the caller has it already, from an index
     that answers it without reading the list (a tag's links, ``article_count``)."""

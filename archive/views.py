@@ -30,7 +30,7 @@ from archive.places import (
     place_figures,
     place_tree,
 )
-from archive.results import ArticleResults, EstimatingPaginator
+from archive.results import ArticleResults, EstimatingPaginator, ListPaginator
 from archive.search import is_shortened, render_marked
 from archive.text import paragraphs
 from archive.usmap import atlas, render_map
@@ -76,17 +76,11 @@ def home(request):
     return render(request, "archive/home.html", context)
 
 
-def refuse_a_page_past_the_end(page) -> None:
-    """A 404 for an empty page after the first: an estimated count can promise a few pages
-    more than there are, and the paginator, trusting it, lets them through."""
-    if page is not None and page.number > 1 and not page.object_list:
-        raise Http404("There is no such page of results.")
-
-
 class ArticleListView(FilterView):
     filterset_class = ArticleFilter
     queryset = Article.objects.for_listing()
     paginate_by = settings.ARCHIVE_PAGE_SIZE
+    paginator_class = ListPaginator  # past an estimated count's end, a 404
     template_name = "archive/article_list.html"
 
     def get(self, request, *args, **kwargs):
@@ -113,7 +107,6 @@ class ArticleListView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        refuse_a_page_past_the_end(context["page_obj"])
         query_text = self.filterset.query_text
         results = self.results
         context.update(
@@ -195,7 +188,6 @@ class TaggedArticlesView(SingleObjectMixin, ListView):
         context = super().get_context_data(
             tag=self.object, filter_parameter=self.filter_parameter, **kwargs
         )
-        refuse_a_page_past_the_end(context["page_obj"])
         return {**context, "tally": context["paginator"].tally}
 
 

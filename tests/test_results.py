@@ -16,6 +16,7 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from archive import results as plans
+from archive.admin import ArticleAdmin
 from archive.facets import place_counts
 from archive.filters import ArticleFilter
 from archive.models import (
@@ -568,6 +569,19 @@ def test_the_editors_list_counts_as_the_readers_list_does(admin_client):
     assert "estimated from a sample of the archive" in html
     assert f"Select all about {tally.value:,} articles" in html
     assert f"about {tally.value:,} results" in html  # beside the search box
+
+
+def test_the_editors_list_past_an_estimates_end_is_a_page_out_of_range(admin_client, monkeypatch):
+    """Past the last article the admin says the page is out of range (its redirect to
+    ``?e=1``), as it does for any page number too high, not an empty list under "about N"."""
+    true_total = Article.objects.count()
+    inflated = plans.Counts(Tally(true_total * 2, exact=False), {})
+    monkeypatch.setattr(plans, "counts", lambda *args, **kwargs: inflated)
+    last_real_page = -(-true_total // ArticleAdmin.list_per_page)
+    changelist = "/admin/archive/article/"
+    assert admin_client.get(changelist, {"p": last_real_page}).status_code == 200
+    past = admin_client.get(changelist, {"p": last_real_page + 1})
+    assert past.status_code == 302 and past["Location"].endswith("?e=1")
 
 
 def busiest_place(kind: str) -> Jurisdiction:

@@ -6,9 +6,10 @@ as on the HTML list.
 """
 
 from django.conf import settings
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
+from archive.results import ListPaginator
 from archive.views import TAG_LIST_PAGE_SIZE
 
 FACET_VALUE_SCHEMA = {
@@ -46,6 +47,7 @@ FACETS_SCHEMA = {
 
 class StrictPageNumberPagination(PageNumberPagination):
     page_size = TAG_LIST_PAGE_SIZE
+    invalid_page_message = "There is no such page of results."
 
     def get_page_number(self, request, paginator):
         number = request.query_params.get(self.page_query_param) or 1
@@ -89,9 +91,11 @@ class StrictPageNumberPagination(PageNumberPagination):
 
 
 class ArticlePagination(StrictPageNumberPagination):
-    """Pages as long as the HTML list's, so page N holds the same articles in both."""
+    """Pages as long as the HTML list's, so page N holds the same articles in both, and
+    ending where they do (past an estimated count's end, a 404)."""
 
     page_size = settings.ARCHIVE_PAGE_SIZE
+    django_paginator_class = ListPaginator
 
     def get_paginated_response_schema(self, schema):
         response = super().get_paginated_response_schema(schema)
@@ -111,10 +115,3 @@ class ArticlePagination(StrictPageNumberPagination):
         }
         response["required"] = [*response.get("required", []), "facets", "count_exact", "order"]
         return response
-
-    def paginate_queryset(self, queryset, request, view=None):
-        page = super().paginate_queryset(queryset, request, view)
-        if not page and self.page.number > 1:
-            # An estimated count can promise a few pages more than there are.
-            raise NotFound("There is no such page of results.")
-        return page
