@@ -1,5 +1,6 @@
 """Facets beside a list of articles: their values as links that toggle them, the filters in
-force as removable chips, and articles per place for the place pages and the map.
+force as removable chips, articles per place for the place pages and the map, and articles
+per outlet, official and topic for their lists.
 
 The counts come from archive/results.py. Each facet is counted over the list as filtered by
 everything *except* that facet's own parameter, so the values of a facet read like check
@@ -11,15 +12,16 @@ A place counts every article tagged with it or with any place inside it: the num
 Maryland is what ``?jurisdiction=maryland`` returns.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import QueryDict
 
 from archive.caching import cached
-from archive.models import Article, Jurisdiction
+from archive.models import Article, Jurisdiction, tag_counts
 from archive.results import FACET_NAMES, Tally
 
 
@@ -47,6 +49,50 @@ class PlaceCount:
 def archive_place_counts() -> list[PlaceCount]:
     """Every place's articles across the whole archive, cached until the archive changes."""
     return cached("place-counts", lambda: place_counts(Article.objects.all()))
+
+
+def archive_tag_ranking(model: type[Model]) -> list[tuple[int, int]]:
+    """Every outlet, official or topic as (id, articles), busiest first, cached until the
+    archive changes: counting them all took 74–134 ms a request at 1,000,000 articles."""
+    name = f"tag-ranking:{model._meta.label_lower}"
+    return cached(name, lambda: list(tag_counts(model).values_list("pk", "article_count")))
+
+
+def with_archive_counts[T: Model](tags: list[T]) -> list[T]:
+    """``tags``, each given ``article_count`` from the archive's cached ranking."""
+    if tags:
+        counts = dict(archive_tag_ranking(type(tags[0])))
+        for tag in tags:
+            tag.article_count = counts.get(tag.pk, 0)
+    return tags
+
+
+class RankedTags(Sequence):
+    """A tag list in the cached ranking's order, for a paginator: its length is the
+    ranking's, and a page reads only its own tags' rows."""
+
+    def __init__(self, tags: QuerySet):
+        self.tags = tags
+        self.model = tags.model  # names the list in a template's context, as a queryset would
+        self.ranking = archive_tag_ranking(tags.model)
+
+    def __len__(self) -> int:
+        return len(self.ranking)
+
+    def __iter__(self):
+        return iter(self[:])  # one read, where Sequence's own would read tag by tag
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1 or None][0]
+        chosen = self.ranking[index]
+        rows = self.tags.in_bulk([pk for pk, _ in chosen])
+        page = []
+        for pk, count in chosen:
+            if pk in rows:  # a tag removed since the ranking was cached is left out
+                rows[pk].article_count = count
+                page.append(rows[pk])
+        return page
 
 
 def place_counts(articles: QuerySet) -> list[PlaceCount]:

@@ -11,7 +11,7 @@ from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
 from archive.caching import archive_version, cached
-from archive.facets import active_filters, archive_place_counts, article_facets
+from archive.facets import RankedTags, active_filters, archive_place_counts, article_facets
 from archive.filters import SORT_CHOICES, ArticleFilter
 from archive.models import (
     Article,
@@ -197,7 +197,7 @@ class TagListView(ListView):
     paginate_by = TAG_LIST_PAGE_SIZE
 
     def get_queryset(self):
-        return tag_counts(self.model)
+        return RankedTags(self.model.objects.all())
 
 
 class OutletView(TaggedArticlesView):

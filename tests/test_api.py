@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from archive.filters import ArticleFilter
 from archive.models import Article, Jurisdiction, Topic
-from tests.factories import make_article, make_detainer_stories, outlet, place
+from tests.factories import make_article, make_detainer_stories, official, outlet, place, topic
 
 pytestmark = pytest.mark.django_db
 
@@ -248,6 +248,31 @@ def test_tag_list_queries_do_not_grow(client, url, django_assert_num_queries):
         make_article(f"More {n}", outlet=outlet_, jurisdictions=[place("boston-ma")])
     with django_assert_num_queries(len(before.captured_queries)):
         client.get(url)
+
+
+@pytest.mark.parametrize("url", ["/api/outlets/", "/api/officials/", "/api/topics/"])
+def test_tag_lists_are_counted_once_per_change_of_the_archive(client, url):
+    def counting(queries) -> list[str]:
+        # the articles' links, not the paginator's count of the tags themselves
+        return [
+            q["sql"] for q in queries if "COUNT(" in q["sql"] and '"archive_article' in q["sql"]
+        ]
+
+    client.get(url)
+    with CaptureQueriesContext(connection) as again:
+        client.get(url)
+    assert counting(again.captured_queries) == []
+    make_article(
+        "Counted anew",
+        outlet=outlet("fox-news"),
+        officials=[official("marc-elrich")],
+        topics=[topic("ice-detainers")],
+    )
+    with CaptureQueriesContext(connection) as after_a_change:
+        data = client.get(url).json()
+    assert len(counting(after_a_change.captured_queries)) == 1
+    for item in data["results"]:
+        assert client.get(item["articles_url"]).json()["count"] == item["article_count"], item
 
 
 def test_the_schema_documents_every_endpoint_and_every_filter(client):

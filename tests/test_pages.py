@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import clear_script_prefix, reverse, set_script_prefix
 
@@ -229,6 +230,42 @@ def test_tag_lists_count_each_tags_articles_one_tag_at_a_time(client, url, model
     counts = [(tag.article_count, tag.articles.count()) for tag in listed]
     assert all(shown == true for shown, true in counts) and counts[-1] == (0, 0)
     assert [shown for shown, _ in counts] == sorted((shown for shown, _ in counts), reverse=True)
+
+
+def test_tag_lists_page_by_fifty_busiest_first_and_404_past_the_end(client):
+    Topic.objects.bulk_create(Topic(name=f"Topic {n:02}", slug=f"topic-{n:02}") for n in range(50))
+    first = client.get("/topics/").context
+    second = client.get("/topics/", {"page": 2}).context
+    shown = list(first["object_list"]) + list(second["object_list"])
+    assert len(first["object_list"]) == 50 and len(shown) == Topic.objects.count()
+    expected = Topic.objects.annotate(n=Count("articles")).order_by("-n", "name")
+    assert [(t.slug, t.article_count) for t in shown] == [(t.slug, t.n) for t in expected]
+    assert client.get("/topics/", {"page": 3}).status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/outlets/", "/officials/", "/topics/"])
+def test_tag_lists_are_counted_once_per_change_of_the_archive(client, url):
+    """Counting every tag's articles took 74–134 ms a request at 1,000,000 articles."""
+
+    def counting(queries) -> list[str]:
+        return [q["sql"] for q in queries if "COUNT(" in q["sql"]]
+
+    client.get(url)
+    with CaptureQueriesContext(connection) as again:
+        client.get(url)
+    assert counting(again.captured_queries) == []
+    article = make_article(
+        "Counted anew",
+        outlet=outlet("fox-news"),
+        officials=[official("marc-elrich")],
+        topics=[topic("ice-detainers")],
+    )
+    with CaptureQueriesContext(connection) as after_a_change:
+        listed = client.get(url).context["object_list"]
+    assert len(counting(after_a_change.captured_queries)) == 1
+    tagged = {article.outlet, *article.officials.all(), *article.topics.all()}
+    counts = {tag: tag.article_count for tag in listed if tag in tagged}
+    assert counts and all(shown == tag.articles.count() for tag, shown in counts.items())
 
 
 def test_the_home_pages_figures_are_counted_once_per_change_of_the_archive(client):

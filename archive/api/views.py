@@ -19,9 +19,9 @@ from archive.api.serializers import (
     TopicSerializer,
     facets_json,
 )
-from archive.facets import archive_place_counts, article_facets
+from archive.facets import archive_place_counts, article_facets, with_archive_counts
 from archive.filters import ArticleFilter
-from archive.models import Article, Jurisdiction, counted_articles
+from archive.models import Article, Jurisdiction
 from archive.results import ArticleResults
 from archive.search import MAX_QUERY_WORDS
 
@@ -192,12 +192,13 @@ class TagListView(generics.ListAPIView):
     pagination_class = StrictPageNumberPagination
 
     def get_queryset(self):
-        model = self.serializer_class.Meta.model
         # Alphabetical rather than busiest first: a new article must not reshuffle the pages
         # a script is walking through. The slug settles two officials of the same name.
-        tags = model.objects.annotate(article_count=counted_articles(model))
-        tags = tags.order_by("name", "slug")
+        tags = self.serializer_class.Meta.model.objects.order_by("name", "slug")
         return tags.select_related(*self.related) if self.related else tags
+
+    def paginate_queryset(self, queryset):
+        return with_archive_counts(super().paginate_queryset(queryset))
 
     related: tuple[str, ...] = ()
 
