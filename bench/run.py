@@ -315,13 +315,13 @@ def main() -> int:
         )
         return 2
     else:
-        print(f"Loading {count:,} articles …", flush=True)
-        loading = load(count, sqlite_path if peer else None)
-        beside = "generating rows and writing SQLite" if peer else "generating rows"
+        print(f"Generating and loading {count:,} articles …", flush=True)
+        loading = load(count, sqlite_path if peer else None, spool_dir=WORK / str(count))
+        before = "generating them and writing SQLite" if peer else "generating them"
         print(
             f"Loaded {loading['articles']:,} with their tags in {loading['seconds']} s, "
-            f"{loading['per_second']:,} articles/s end to end ({loading['generating_seconds']} s "
-            f"of {beside} went on meanwhile)"
+            f"{loading['per_second']:,} articles/s ({loading['generating_seconds']} s of {before} "
+            f"went before; {loading['end_to_end_per_second']:,} articles/s with it)"
         )
     from django.db import connection
 
