@@ -21,7 +21,6 @@ from archive.models import (
     RetiredSlug,
     Topic,
     article_count,
-    tag_counts,
 )
 from archive.places import (
     PLACE_SEARCH_LIMIT,
@@ -41,11 +40,11 @@ TAG_LIST_PAGE_SIZE = 50
 def busiest_tags_and_size() -> dict:
     """The home page's whole-archive figures: the busiest outlets, topics and officials, and
     how many articles there are (about 140 ms at 1,000,000 articles, so cached until the
-    archive changes)."""
+    archive changes). The tags come from the rankings the tag lists page through."""
     return {
-        "outlets": list(tag_counts(Outlet)[:8]),
-        "topics": list(tag_counts(Topic)[:12]),
-        "officials": list(tag_counts(Official)[:8]),
+        "outlets": RankedTags(Outlet.objects.all())[:8],
+        "topics": RankedTags(Topic.objects.all())[:12],
+        "officials": RankedTags(Official.objects.all())[:8],
         "article_count": Article.objects.count(),
     }
 

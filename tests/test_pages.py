@@ -268,6 +268,15 @@ def test_tag_lists_are_counted_once_per_change_of_the_archive(client, url):
     assert counts and all(shown == tag.articles.count() for tag, shown in counts.items())
 
 
+def test_the_home_page_and_the_tag_lists_count_the_tags_once_per_change(client):
+    make_article("One more", outlet=outlet("fox-news"), topics=[topic("ice-detainers")])
+    client.get("/")
+    with CaptureQueriesContext(connection) as lists:
+        for url in ("/outlets/", "/officials/", "/topics/"):
+            client.get(url)
+    assert not [q["sql"] for q in lists.captured_queries if "COUNT(" in q["sql"]]
+
+
 def test_the_home_pages_figures_are_counted_once_per_change_of_the_archive(client):
     def counting(queries) -> list[str]:
         return [q["sql"] for q in queries if '"article_count"' in q["sql"] or "__count" in q["sql"]]
