@@ -69,13 +69,12 @@ def with_archive_counts[T: Model](tags: list[T]) -> list[T]:
 
 
 class RankedTags(Sequence):
-    """A tag list in the cached ranking's order, for a paginator: its length is the
-    ranking's, and a page reads only its own tags' rows."""
+    """Every outlet, official or topic in the cached ranking's order, for a paginator: its
+    length is the ranking's, and a page reads only its own tags' rows."""
 
-    def __init__(self, tags: QuerySet):
-        self.tags = tags
-        self.model = tags.model  # names the list in a template's context, as a queryset would
-        self.ranking = archive_tag_ranking(tags.model)
+    def __init__(self, model: type[Model]):
+        self.model = model  # names the list in a template's context, as a queryset would
+        self.ranking = archive_tag_ranking(model)
 
     def __len__(self) -> int:
         return len(self.ranking)
@@ -87,7 +86,7 @@ class RankedTags(Sequence):
         if not isinstance(index, slice):
             return self[index : index + 1 or None][0]
         chosen = self.ranking[index]
-        rows = self.tags.in_bulk([pk for pk, _ in chosen])
+        rows = self.model.objects.in_bulk([pk for pk, _ in chosen])
         page = []
         for pk, count in chosen:
             if pk in rows:  # a tag removed since the ranking was cached is left out

@@ -42,9 +42,9 @@ def busiest_tags_and_size() -> dict:
     how many articles there are (about 140 ms at 1,000,000 articles, so cached until the
     archive changes). The tags come from the rankings the tag lists page through."""
     return {
-        "outlets": RankedTags(Outlet.objects.all())[:8],
-        "topics": RankedTags(Topic.objects.all())[:12],
-        "officials": RankedTags(Official.objects.all())[:8],
+        "outlets": RankedTags(Outlet)[:8],
+        "topics": RankedTags(Topic)[:12],
+        "officials": RankedTags(Official)[:8],
         "article_count": Article.objects.count(),
     }
 
@@ -196,7 +196,7 @@ class TagListView(ListView):
     paginate_by = TAG_LIST_PAGE_SIZE
 
     def get_queryset(self):
-        return RankedTags(self.model.objects.all())
+        return RankedTags(self.model)
 
 
 class OutletView(TaggedArticlesView):
