@@ -100,17 +100,23 @@ CREATE VIRTUAL TABLE articles_fts
     USING fts5(headline, body, content="articles", content_rowid="id");
 CREATE INDEX articles_state ON articles(state);
 """
+SQLITE_INSERT = "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 
 
-def corpus_articles(count: int, tags: Tags) -> Iterator[tuple[CorpusArticle, NewArticle]]:
-    """The corpus's articles, each with the row the COPY path takes for it."""
-    for item in generate(
+def corpus(count: int, tags: Tags) -> Iterator[CorpusArticle]:
+    """The corpus's articles, tagged with indexes into ``tags``."""
+    return generate(
         count,
         places=len(tags.places),
         outlets=len(tags.outlets),
         officials=len(tags.officials),
         topics=len(tags.topics),
-    ):
+    )
+
+
+def corpus_articles(count: int, tags: Tags) -> Iterator[tuple[CorpusArticle, NewArticle]]:
+    """The corpus's articles, each with the row the COPY path takes for it."""
+    for item in corpus(count, tags):
         yield item, new_article(item, tags)
 
 
@@ -170,14 +176,7 @@ def _generate(count: int, tags: Tags, sqlite_path: Path | None, spool: BinaryIO)
         lite = sqlite3.connect(sqlite_path)
         lite.executescript(SQLITE_SCHEMA)
     started, chunk, sqlite_rows = time.perf_counter(), [], []
-    items = generate(
-        count,
-        places=len(tags.places),
-        outlets=len(tags.outlets),
-        officials=len(tags.officials),
-        topics=len(tags.topics),
-    )
-    for made, item in enumerate(items, start=1):
+    for made, item in enumerate(corpus(count, tags), start=1):
         chunk.append(item)
         if len(chunk) == SPOOL_CHUNK:
             pickle.dump(chunk, spool, protocol=pickle.HIGHEST_PROTOCOL)
@@ -197,9 +196,7 @@ def _generate(count: int, tags: Tags, sqlite_path: Path | None, spool: BinaryIO)
                 )
             )
             if len(sqlite_rows) >= 5000:
-                lite.executemany(
-                    "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)", sqlite_rows
-                )
+                lite.executemany(SQLITE_INSERT, sqlite_rows)
                 sqlite_rows.clear()
         if made % PROGRESS_EVERY == 0 and made < count:
             elapsed = time.perf_counter() - started
@@ -207,7 +204,7 @@ def _generate(count: int, tags: Tags, sqlite_path: Path | None, spool: BinaryIO)
     if chunk:
         pickle.dump(chunk, spool, protocol=pickle.HIGHEST_PROTOCOL)
     if sqlite_path is not None:
-        lite.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)", sqlite_rows)
+        lite.executemany(SQLITE_INSERT, sqlite_rows)
         lite.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
         lite.commit()
         lite.execute("VACUUM")
