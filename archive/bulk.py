@@ -54,7 +54,7 @@ LINKS = {
 }
 WORKERS = 2  # connections loading at once; the vectors are computed by their server processes
 LARGE_LOAD = 10_000  # rows from which dropping and rebuilding the search index pays
-REBUILT_INDEXES = ("article_words_places_samples", "article_word_pairs")
+REBUILT_INDEXES = ("article_words_tags_samples", "article_word_pairs")
 
 
 @dataclass

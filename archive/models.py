@@ -24,7 +24,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Exists, F, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, F, Func, OuterRef, Q, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import (
     Cast,
@@ -462,14 +462,13 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(place_ids__overlap=[place.pk for place in places])
 
     def naming_officials(self, officials) -> "ArticleQuerySet":
-        links = Article.officials.through.objects.filter(
-            article=OuterRef("pk"), official__in=officials
-        )
-        return self.filter(Exists(links))
+        """Articles naming any of ``officials``: an overlap with the ids the row carries,
+        looked up in the words' index rather than joined through the link table."""
+        return self.filter(official_ids__overlap=[official.pk for official in officials])
 
     def on_topics(self, topics) -> "ArticleQuerySet":
-        links = Article.topics.through.objects.filter(article=OuterRef("pk"), topic__in=topics)
-        return self.filter(Exists(links))
+        """Articles on any of ``topics``, as ``naming_officials`` finds them."""
+        return self.filter(topic_ids__overlap=[topic.pk for topic in topics])
 
     def published_between(self, after: date | None, before: date | None) -> "ArticleQuerySet":
         """Articles whose publication period overlaps the range (both ends inclusive).
@@ -764,16 +763,18 @@ class Article(models.Model):
             ),
         ]
         indexes = [
-            # The words, the places and the sample keys in one index: a search within a
-            # place, or a sample of a search, is one scan that steps through the longer list
-            # guided by the shorter, where two indexes each decode their whole list into a
-            # bitmap before the two are ANDed. Any column alone is looked up as fast as in an
-            # index of its own.
+            # The words, the tag ids and the sample keys in one index: a search within a
+            # place or a topic, or a sample of a search, is one scan that steps through the
+            # longer list guided by the shorter, where two indexes each decode their whole
+            # list into a bitmap before the two are ANDed. Any column alone is looked up as
+            # fast as in an index of its own.
             GinIndex(
                 F("search_vector"),
                 F("place_ids"),
                 SAMPLE_KEYS,
-                name="article_words_places_samples",
+                F("topic_ids"),
+                F("official_ids"),
+                name="article_words_tags_samples",
             ),
             GinIndex(fields=["headline_vector"], name="article_headline_vector"),
             GinIndex(fields=["word_pairs"], name="article_word_pairs"),

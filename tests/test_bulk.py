@@ -138,7 +138,7 @@ def test_a_failed_parallel_load_says_which_batch_failed_and_what_is_loaded():
     assert set(loaded.values_list("slug", flat=True)) == {rows[n].slug for n in loaded_rows}
     assert loaded.count() == error.loaded
     assert Article.jurisdictions.through.objects.filter(article__in=loaded).count() == error.loaded
-    assert _index_exists("article_words_places_samples")
+    assert _index_exists("article_words_tags_samples")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -152,7 +152,7 @@ def test_when_the_rows_fail_midway_the_error_says_what_is_loaded():
 
     assert "Rows loaded: 0–19 (20 articles)" in " ".join(failure.value.__notes__)
     assert Article.objects.filter(slug__startswith="loaded-story-").count() == 20
-    assert _index_exists("article_words_places_samples")
+    assert _index_exists("article_words_tags_samples")
 
 
 class _Watched:
@@ -168,7 +168,7 @@ class _Watched:
     def __iter__(self):
         for n, row in enumerate(self.rows):
             if n == 15:
-                self.index_during_load.append(_index_exists("article_words_places_samples"))
+                self.index_during_load.append(_index_exists("article_words_tags_samples"))
             yield row
 
 
@@ -182,17 +182,17 @@ def test_a_large_load_drops_the_search_index_and_builds_it_again(monkeypatch):
 
     assert small.index_during_load == [True]
     assert large.index_during_load == [False]
-    assert _index_exists("article_words_places_samples")
+    assert _index_exists("article_words_tags_samples")
     assert Article.objects.search("wombat").filter(slug__startswith="loaded-story-").count() == 40
 
 
 @pytest.mark.django_db(transaction=True)
 def test_an_index_lost_with_an_interrupted_load_comes_back_with_the_next_load():
     with connection.cursor() as cursor:
-        cursor.execute("DROP INDEX article_words_places_samples")
+        cursor.execute("DROP INDEX article_words_tags_samples")
 
     assert bulk_load_articles(_tagged_rows(3)) == 3
-    assert _index_exists("article_words_places_samples")
+    assert _index_exists("article_words_tags_samples")
     assert restore_indexes() == []
 
 
