@@ -177,6 +177,8 @@ def classes(
         ("place page", f"/jurisdictions/{sample_place}/", None),
         ("state page", f"/jurisdictions/{busiest_state}/", None),
         ("topic page", f"/topics/{busiest_topic}/", None),
+        # The same topic as its facet link gives it: the list with its count and facets.
+        ("topic list", f"/articles/?topic={busiest_topic}", None),
         ("home page", "/", None),
         ("/jurisdictions/", "/jurisdictions/", None),
         ("API list", "/api/articles/?q=detainer", None),

@@ -12,6 +12,7 @@ PAGES = [
     "place page",
     "state page",
     "topic page",
+    "topic list",
     "home page",
     "/jurisdictions/",
     "API list",
