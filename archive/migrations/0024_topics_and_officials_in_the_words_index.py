@@ -2,8 +2,8 @@
 
 A list of a topic's or an official's articles found them through the link table and a hash
 join with the article table, which read and decoded every article's row to keep the tenth
-that match: at 100,000 articles, 37 ms of a 47 ms list for the busiest topic, before a single
-facet was counted. As array overlaps on the GIN index that already holds the places (the
+that match: at 100,000 articles, 24 ms of a 47 ms list for the busiest topic went to finding
+its 11,392 rows, before a single facet was counted. As array overlaps on the GIN index that already holds the places (the
 topic_ids and official_ids that the link triggers copy onto each row, migration 0009), the
 list is a bitmap of its own rows, and a search within a topic or naming an official is one
 scan, as a search within a place has been since migration 0017.
