@@ -114,13 +114,8 @@ def corpus(count: int, tags: Tags) -> Iterator[CorpusArticle]:
     )
 
 
-def corpus_articles(count: int, tags: Tags) -> Iterator[tuple[CorpusArticle, NewArticle]]:
-    """The corpus's articles, each with the row the COPY path takes for it."""
-    for item in corpus(count, tags):
-        yield item, new_article(item, tags)
-
-
 def new_article(item: CorpusArticle, tags: Tags) -> NewArticle:
+    """The row the COPY path takes for a corpus article."""
     return NewArticle(
         headline=item.headline,
         slug=item.slug,

@@ -92,10 +92,11 @@ def main() -> int:
     from archive.models import Article
 
     phases = time_phases(archive.bulk, ["_load", "restore_indexes"])
-    from bench.load import corpus_articles, ensure_tags
+    from bench.load import corpus, ensure_tags, new_article
 
     started = time.perf_counter()
-    rows = [article for _, article in corpus_articles(args.articles, ensure_tags())]
+    tags = ensure_tags()
+    rows = [new_article(item, tags) for item in corpus(args.articles, tags)]
     generating = time.perf_counter() - started
 
     load_average = os.getloadavg()[0]  # other work on the machine shows up in the rate
