@@ -55,6 +55,7 @@ LINKS = {
 WORKERS = 2  # connections loading at once; the vectors are computed by their server processes
 LARGE_LOAD = 10_000  # rows from which dropping and rebuilding the search index pays
 REBUILT_INDEXES = ("article_words_tags_samples", "article_word_pairs")
+SAY_ROWS_CARRY_TAG_IDS = "SELECT set_config('archive.rows_carry_tag_ids', %s, true)"
 
 
 @dataclass
@@ -238,7 +239,7 @@ class _Progress:
 class PlaceAncestry:
     """Each place's id with those of the places above it and of its state: what the link
     triggers would copy into ``Article.place_ids`` (migration 0009), computed here so that
-    loaded rows arrive complete and the triggers find nothing to rewrite."""
+    loaded rows arrive complete and the triggers can stand aside (migration 0025)."""
 
     def __init__(self):
         rows = list(Jurisdiction.objects.values_list("pk", "parent_id", "postal_code", "kind"))
@@ -333,6 +334,9 @@ def _copy_batch(batch: Batch) -> None:
     now = timezone.now()
     with connection.cursor() as django_cursor:
         cursor = django_cursor.cursor  # the psycopg cursor, for COPY
+        # The rows carry their tag ids (PlaceAncestry): the link triggers need not recompute
+        # them (migration 0025). Said for these statements alone; a failure rolls it back.
+        cursor.execute(SAY_ROWS_CARRY_TAG_IDS, ["on"])
         _copy(
             cursor,
             Article._meta.db_table,
@@ -374,3 +378,4 @@ def _copy_batch(batch: Batch) -> None:
                     for tag_id in getattr(a, attribute)
                 ),
             )
+        cursor.execute(SAY_ROWS_CARRY_TAG_IDS, ["off"])  # the caller's transaction goes on
