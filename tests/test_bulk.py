@@ -83,6 +83,53 @@ def test_bulk_loaded_rows_carry_their_tag_ids_as_the_triggers_would():
     assert loaded.place_ids == sorted([county.pk, county.parent_id])
 
 
+def _ids_the_triggers_compute(article_ids: list[int]) -> dict[int, tuple[list, list, list]]:
+    """Each article's three arrays as the link triggers compute them from its links."""
+    arrays = import_module("archive.migrations.0011_refresh_only_the_changed_ids").ARRAYS
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT article.id, {arrays['place_ids']}, {arrays['official_ids']}, "
+            f"{arrays['topic_ids']} FROM unnest(%s::bigint[]) AS article(id)",
+            [article_ids],
+        )
+        return {pk: (places, officials, topics) for pk, places, officials, topics in cursor}
+
+
+def test_rows_loaded_with_every_kind_of_place_hold_the_triggers_own_arrays():
+    # The triggers stand aside for a bulk load's links (migration 0025), so the loader's own
+    # arrays must be theirs: every kind of place, its parents and its state included.
+    places = [
+        place
+        for kind in ("state", "county", "city")
+        for place in Jurisdiction.objects.filter(kind=kind).order_by("pk")[:10]
+    ]
+    assert {place.kind for place in places} == {"state", "county", "city"}
+    officials, topics = list(Official.objects.all()), list(Topic.objects.all())
+    rows = [
+        NewArticle(
+            headline=f"Every tag {n}",
+            slug=f"every-tag-{n}",
+            raw_text=f"Every tag {n}\n\nText {n}.",
+            body=f"Text {n}.",
+            jurisdiction_ids=[place.pk for place in places[n % len(places) :][: 1 + n % 3]],
+            official_ids=[official.pk for official in officials[n % 3 :: 3]],
+            topic_ids=[topic.pk for topic in topics[: n % 4]],
+        )
+        for n in range(60)
+    ]
+    bulk_load_articles(rows, batch_size=25)
+
+    loaded = Article.objects.filter(slug__startswith="every-tag-")
+    stored = {
+        pk: (places, officials, topics)
+        for pk, places, officials, topics in loaded.values_list(
+            "pk", "place_ids", "official_ids", "topic_ids"
+        )
+    }
+    assert len(stored) == 60 and any(places for places, _, _ in stored.values())
+    assert stored == _ids_the_triggers_compute(list(stored))
+
+
 def test_inside_a_transaction_the_load_stays_on_its_connection():
     with pytest.raises(ValueError, match="Inside a transaction"):
         bulk_load_articles(_tagged_rows(3), workers=2)
@@ -266,53 +313,6 @@ def test_loaded_rows_are_not_rewritten_by_the_link_triggers():
     assert _article_updates() == before
     loaded = Article.objects.get(slug="rewrite-check-1")
     assert loaded.official_ids == [official.pk] and loaded.topic_ids == [topic.pk]
-
-
-def _ids_the_triggers_compute(article_ids: list[int]) -> dict[int, tuple[list, list, list]]:
-    """Each article's three arrays as the link triggers compute them from its links."""
-    arrays = import_module("archive.migrations.0011_refresh_only_the_changed_ids").ARRAYS
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT article.id, {arrays['place_ids']}, {arrays['official_ids']}, "
-            f"{arrays['topic_ids']} FROM unnest(%s::bigint[]) AS article(id)",
-            [article_ids],
-        )
-        return {pk: (places, officials, topics) for pk, places, officials, topics in cursor}
-
-
-def test_bulk_loaded_rows_carry_every_tag_id_the_triggers_would_compute():
-    # The triggers stand aside for a bulk load's links (migration 0025), so the loader's own
-    # arrays must be theirs: every kind of place, its parents and its state included.
-    places = [
-        place
-        for kind in ("state", "county", "city")
-        for place in Jurisdiction.objects.filter(kind=kind).order_by("pk")[:10]
-    ]
-    assert {place.kind for place in places} == {"state", "county", "city"}
-    officials, topics = list(Official.objects.all()), list(Topic.objects.all())
-    rows = [
-        NewArticle(
-            headline=f"Every tag {n}",
-            slug=f"every-tag-{n}",
-            raw_text=f"Every tag {n}\n\nText {n}.",
-            body=f"Text {n}.",
-            jurisdiction_ids=[place.pk for place in places[n % len(places) :][: 1 + n % 3]],
-            official_ids=[official.pk for official in officials[n % 3 :: 3]],
-            topic_ids=[topic.pk for topic in topics[: n % 4]],
-        )
-        for n in range(60)
-    ]
-    bulk_load_articles(rows, batch_size=25)
-
-    loaded = Article.objects.filter(slug__startswith="every-tag-")
-    stored = {
-        pk: (places, officials, topics)
-        for pk, places, officials, topics in loaded.values_list(
-            "pk", "place_ids", "official_ids", "topic_ids"
-        )
-    }
-    assert len(stored) == 60 and any(places for places, _, _ in stored.values())
-    assert stored == _ids_the_triggers_compute(list(stored))
 
 
 def test_links_added_after_a_load_in_the_same_transaction_still_refresh_the_ids():
