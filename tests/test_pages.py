@@ -292,6 +292,25 @@ def test_the_home_pages_figures_are_counted_once_per_change_of_the_archive(clien
     assert response.context["article_count"] == Article.objects.count()
 
 
+def test_the_home_pages_places_are_drawn_once_per_change_of_the_archive(client):
+    def drawing_places(queries) -> list[str]:
+        return [
+            q["sql"] for q in queries if '"archive_jurisdiction"."kind" = \'state\'' in q["sql"]
+        ]
+
+    client.get("/")
+    with CaptureQueriesContext(connection) as again:
+        client.get("/")
+    assert drawing_places(again.captured_queries) == []
+    for n in range(5):
+        make_article(f"Howard story {n}", jurisdictions=[place("howard-county-md")])
+    with CaptureQueriesContext(connection) as after_a_change:
+        html = client.get("/").content.decode()
+    assert len(drawing_places(after_a_change.captured_queries)) == 1
+    by_place = html[html.index('id="places-heading"') :]
+    assert 'href="/jurisdictions/howard-county-md/">Howard County</a>' in by_place
+
+
 def test_the_home_page_offers_each_states_busiest_places_and_a_way_to_the_rest(client):
     """Every place with articles would be thousands of links on a large archive."""
     for slug, articles in [("howard-county-md", 3), ("frederick-county-md", 2)]:
