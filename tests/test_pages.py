@@ -292,23 +292,40 @@ def test_the_home_pages_figures_are_counted_once_per_change_of_the_archive(clien
     assert response.context["article_count"] == Article.objects.count()
 
 
-def test_the_home_pages_places_are_drawn_once_per_change_of_the_archive(client):
-    def drawing_places(queries) -> list[str]:
-        return [
-            q["sql"] for q in queries if '"archive_jurisdiction"."kind" = \'state\'' in q["sql"]
-        ]
+def listing_the_states(queries) -> list[str]:
+    """The statements that list every state: a page arranging the archive's places anew."""
+    return [q["sql"] for q in queries if '"archive_jurisdiction"."kind" = \'state\'' in q["sql"]]
 
+
+def test_the_home_pages_places_are_drawn_once_per_change_of_the_archive(client):
     client.get("/")
     with CaptureQueriesContext(connection) as again:
         client.get("/")
-    assert drawing_places(again.captured_queries) == []
+    assert listing_the_states(again.captured_queries) == []
     for n in range(5):
         make_article(f"Howard story {n}", jurisdictions=[place("howard-county-md")])
     with CaptureQueriesContext(connection) as after_a_change:
         html = client.get("/").content.decode()
-    assert len(drawing_places(after_a_change.captured_queries)) == 1
+    assert len(listing_the_states(after_a_change.captured_queries)) == 1
     by_place = html[html.index('id="places-heading"') :]
     assert 'href="/jurisdictions/howard-county-md/">Howard County</a>' in by_place
+
+
+def test_the_place_list_arranges_the_places_once_per_change_of_the_archive(client):
+    client.get("/jurisdictions/")
+    with CaptureQueriesContext(connection) as again:
+        client.get("/jurisdictions/")
+    assert listing_the_states(again.captured_queries) == []
+    make_article("Howard story", jurisdictions=[place("howard-county-md")])
+    with CaptureQueriesContext(connection) as after_a_change:
+        html = client.get("/jurisdictions/").content.decode()
+    assert listing_the_states(after_a_change.captured_queries)  # the summary and the list
+    howard = Article.objects.in_jurisdictions([place("howard-county-md")]).count()
+    assert re.search(
+        r'href="/jurisdictions/howard-county-md/">Howard County</a> <span class="muted">county'
+        rf'</span> <span class="count">{howard}</span>',
+        html,
+    )
 
 
 def test_the_home_page_offers_each_states_busiest_places_and_a_way_to_the_rest(client):
