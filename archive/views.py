@@ -237,10 +237,9 @@ class TopicView(TaggedArticlesView):
 MAP_LEVELS = {"counties": "county", "states": "state"}
 
 
-def place_list_summary() -> dict:
+def place_list_summary(states: list) -> dict:
     """What /jurisdictions/ shows of the place tree outside its cached fragments: how many
     states have articles, and those the map cannot draw."""
-    states = place_tree()
     return {
         "states_with_articles": sum(1 for entry in states if entry.count),
         "off_map": [entry for entry in states if entry.state.fips not in atlas().states],
@@ -257,14 +256,16 @@ def jurisdiction_list(request):
     """
     counts = SimpleLazyObject(archive_place_counts)
     by_id = SimpleLazyObject(lambda: {place.id: place.count for place in counts})
+    # Arranged at most once a request: for the summary and the list when the archive changed.
+    states = SimpleLazyObject(lambda: place_tree(counts=counts))
     map_choice = request.GET.get("map") if request.GET.get("map") in MAP_LEVELS else "counties"
     query = request.GET.get("q", "").replace("\x00", "").strip()
     return render(
         request,
         "archive/jurisdiction_list.html",
         {
-            "states": SimpleLazyObject(lambda: place_tree(counts=counts)),
-            **cached("place-list-summary", place_list_summary),
+            "states": states,
+            **cached("place-list-summary", lambda: place_list_summary(states)),
             "query": query,
             "found": find_places(query, by_id) if query else None,
             "search_limit": PLACE_SEARCH_LIMIT,
