@@ -144,10 +144,11 @@ def counts_within(place: Jurisdiction) -> dict[int, int]:
 
 def place_figures(place: Jurisdiction, articles: QuerySet) -> dict:
     """What a place's page shows beside its articles — its state's map, the places inside it,
-    its officials, the officials and outlets its articles name most, the articles per month —
-    the same for every page of them, so kept drawn until the archive changes (a renamed place
-    or official changes it too). Drawn afresh, they were a fifth of the page's time: the
-    state's map alone is checked against the gazetteer and shaded county by county.
+    its officials, the officials and outlets its articles name most, the articles per month,
+    and how many articles it has — the same for every page of them, so kept drawn until the
+    archive changes (a renamed place or official changes it too). Drawn afresh, they were a
+    fifth of the page's time: the state's map alone is checked against the gazetteer and
+    shaded county by county.
     """
     return cached(f"place-figures:{place.pk}", lambda: _place_figures(place, articles))
 
@@ -173,6 +174,8 @@ def _place_figures(place: Jurisdiction, articles: QuerySet) -> dict:
         .order_by("-article_count", "name")[:20],
     }
     return {
+        # The place's own articles, exactly: its page's count, with no statement of its own.
+        "article_count": counts.get(place.pk, 0),
         "has_children": bool(children),
         "timeline_html": render_to_string(
             "includes/_timeline.html", {"timeline": monthly_timeline(articles)}

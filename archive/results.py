@@ -491,8 +491,10 @@ class PlannedList:
     the planner's estimate of its length (a statement of its own, asked only when needed)."""
 
     def __init__(self, articles: QuerySet):
-        self.articles = articles
-        self.statement = ids_statement(articles)
+        # Counted unordered: a list's order (a place's, newest first) had every match sorted
+        # before the count could stop at its read limit, and no count needs it.
+        self.articles = articles.order_by()
+        self.statement = ids_statement(self.articles)
 
     @cached_property
     def expected(self) -> float:

@@ -1,5 +1,7 @@
 """Public pages. Thin: the querysets, the FilterSet and the facet counter do the work."""
 
+from functools import cached_property
+
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
@@ -287,17 +289,23 @@ class JurisdictionView(TaggedArticlesView):
     def tagged_articles(self):
         return Article.objects.in_jurisdictions([self.object])
 
-    def tagged_count(self) -> None:
-        # A place's articles include those of the places inside it: no one link index
-        # counts them, so its list is counted (estimated past EXACT_LIMIT).
-        return None
+    @cached_property
+    def figures(self) -> dict:
+        return place_figures(self.object, self.tagged_articles())
+
+    def tagged_count(self) -> int | None:
+        # A place's articles include those of the places inside it, so no one link index
+        # counts them; its figures, kept until the archive changes, do (counting the list
+        # afresh was a third of a state's page). None, and the list is counted, for figures
+        # kept before they held the count.
+        return self.figures.get("article_count")
 
     def get_context_data(self, **kwargs):
         place = self.object
         return super().get_context_data(
             parent=place.parent,
             kind_label=kind_label(place),
-            **place_figures(place, self.tagged_articles()),
+            **self.figures,
             **kwargs,
         )
 
