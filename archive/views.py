@@ -296,8 +296,8 @@ class JurisdictionView(TaggedArticlesView):
     def tagged_count(self) -> int | None:
         # A place's articles include those of the places inside it, so no one link index
         # counts them; its figures, kept until the archive changes, do (counting the list
-        # afresh was a third of a state's page). None, and the list is counted, for figures
-        # kept before they held the count.
+        # afresh was about two thirds of a state's page). None, and the list is counted, for
+        # figures kept before they held the count.
         return self.figures.get("article_count")
 
     def get_context_data(self, **kwargs):

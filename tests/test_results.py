@@ -559,8 +559,7 @@ def test_the_editors_list_counts_as_the_readers_list_does(admin_client):
         within = admin_client.get(changelist, {"q": "sheriff"})
     true_total = Article.objects.matching_text_or_byline("sheriff").count()
     assert within.context["cl"].result_tally == Tally(true_total, exact=True)
-    # The list's order is no part of its count: sorting every match first cost a third of
-    # a state's page when those were counted this way.
+    # The list's order is no part of its count: no match is sorted only to be counted.
     (statement,) = counting_statements(queries)
     assert "ORDER BY" not in statement
     html = within.content.decode()
