@@ -553,12 +553,12 @@ class EstimatingPaginator(ListPaginator):
     """Pages of a queryset counted as a search's list is: exactly up to EXACT_LIMIT articles,
     estimated from a sample above it (``tally`` says which), where an exact count of a tag
     or a word in a tenth of the archive reads every one of its articles (0.1–4 s at
-    1,000,000). For the place pages and the editors' list; an outlet's, official's or
-    topic's page knows its count already. The last articles of a long list are the first of
-    the reverse order.
+    1,000,000). For the editors' list, and for the tag pages when they do not know their count;
+    an outlet's, official's or topic's page knows it from its links, a place's from the figures
+    it keeps. The last articles of a long list are the first of the reverse order.
 
-    ``known_count``: the list's exact length when the caller has it already, from an index
-    that answers it without reading the list (a tag's links, ``article_count``)."""
+    ``known_count``: the list's exact length when the caller has it already, without reading
+    the list (a tag's links, ``article_count``; a place's kept figures, ``place_figures``)."""
 
     def __init__(self, *args, known_count: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)

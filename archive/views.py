@@ -167,7 +167,7 @@ class TaggedArticlesView(SingleObjectMixin, ListView):
     """
 
     paginate_by = settings.ARCHIVE_PAGE_SIZE
-    paginator_class = EstimatingPaginator  # "about 85,000 articles" past 10,000, as the list
+    paginator_class = EstimatingPaginator  # counts the list only when tagged_count() cannot
     filter_parameter = ""
 
     def get(self, request, *args, **kwargs):
