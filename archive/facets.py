@@ -99,7 +99,10 @@ def place_counts(articles: QuerySet) -> list[PlaceCount]:
     """Distinct articles per place, each article counted for its places and those above them.
 
     One grouped query over the articles' own ``place_ids`` (tagged places, their parents and
-    their state, each once), with no join to the tag links.
+    their state, each once), with no join to the tag links. The ids are unnested in the select
+    list: unnested beside each row instead, the planner expected a handful of places and
+    looked each one up by its key (Texas's 3,179 places at 100,000 articles: 38–47 ms, against
+    26 unnested in the select list and joined by hash).
     """
     article_sql, article_params = articles.order_by().values("place_ids").query.sql_with_params()
     place_table = Jurisdiction._meta.db_table
@@ -107,7 +110,7 @@ def place_counts(articles: QuerySet) -> list[PlaceCount]:
         SELECT p.id, p.slug, p.name, p.kind, p.postal_code, p.parent_id, c.n
         FROM (
             SELECT place_id, COUNT(*) AS n
-            FROM ({article_sql}) a, unnest(a.place_ids) AS place_id
+            FROM (SELECT unnest(a.place_ids) AS place_id FROM ({article_sql}) a) ids
             GROUP BY place_id
         ) c
         JOIN {place_table} p ON p.id = c.place_id

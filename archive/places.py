@@ -115,18 +115,27 @@ def kind_label(place: Jurisdiction) -> str:
 
 def officials_named(articles: QuerySet, limit: int = 20) -> list[Official]:
     """The officials the articles name most, each with ``article_count``; from the articles'
-    own ``official_ids``, with no join to the link table."""
+    own ``official_ids``, with no join to the link table.
+
+    Only the busiest ``limit`` (and any tied with the last) are joined with their table, for
+    the name that breaks ties. Joined all at once, the planner expected one official, and
+    scanned the table once for each of Texas's 1,998 (114–193 ms at 100,000 articles, against
+    18–29 this way).
+    """
     article_sql, params = articles.order_by().values("official_ids").query.sql_with_params()
     sql = f"""
         SELECT o.id, c.n FROM (
-            SELECT official_id, COUNT(*) AS n
-            FROM ({article_sql}) a, unnest(a.official_ids) AS official_id
-            GROUP BY official_id
+            SELECT official_id, n, rank() OVER (ORDER BY n DESC) AS place FROM (
+                SELECT official_id, COUNT(*) AS n
+                FROM (SELECT unnest(a.official_ids) AS official_id FROM ({article_sql}) a) ids
+                GROUP BY official_id
+            ) counted
         ) c JOIN {Official._meta.db_table} o ON o.id = c.official_id
+        WHERE c.place <= %s
         ORDER BY c.n DESC, o.name LIMIT %s
     """
     with connections[articles.db].cursor() as cursor:
-        cursor.execute(sql, [*params, limit])
+        cursor.execute(sql, [*params, limit, limit])
         counts = dict(cursor.fetchall())
     officials = Official.objects.using(articles.db).in_bulk(counts)
     for pk, official in officials.items():

@@ -6,6 +6,7 @@ import pytest
 
 from archive.facets import place_counts
 from archive.models import Article, Jurisdiction
+from archive.places import officials_named
 from archive.usmap import shade_class
 from tests.factories import make_article, official, place
 
@@ -148,6 +149,40 @@ def test_a_place_page_shows_parent_children_officials_and_outlets(client):
     county = client.get("/jurisdictions/wake-county-nc/").content.decode()
     assert 'in <a href="/jurisdictions/north-carolina/">North Carolina</a>' in county
     assert "Gerald Baker" in county
+
+
+def test_the_officials_named_most_are_ranked_by_count_then_name_up_to_the_limit():
+    alamance = place("alamance-county-nc")
+    baker, albence, elrich, reeves = (
+        official(slug) for slug in ("gerald-baker", "matt-albence", "marc-elrich", "darius-reeves")
+    )
+    for officials in ([reeves, elrich], [reeves, baker], [reeves, albence]):
+        make_article(jurisdictions=[alamance], officials=officials)
+    make_article(jurisdictions=[place("wake-county-nc")], officials=[baker])  # not counted
+    articles = Article.objects.in_jurisdictions([alamance])
+
+    named = officials_named(articles)
+    assert [(o.name, o.article_count) for o in named] == [
+        ("Darius Reeves", 3),
+        ("Gerald Baker", 1),
+        ("Marc Elrich", 1),
+        ("Matt Albence", 1),
+    ]
+    # Three officials tie for second place: the limit keeps the first of them by name.
+    assert [o.name for o in officials_named(articles, limit=2)] == ["Darius Reeves", "Gerald Baker"]
+    assert [o.name for o in officials_named(articles, limit=3)] == [
+        "Darius Reeves",
+        "Gerald Baker",
+        "Marc Elrich",
+    ]
+
+
+def test_place_counts_count_each_article_once_for_its_places_and_those_above_them():
+    alamance, wake = place("alamance-county-nc"), place("wake-county-nc")
+    make_article(jurisdictions=[alamance, wake])
+    make_article(jurisdictions=[alamance])
+    counts = {p.slug: p.count for p in place_counts(Article.objects.in_jurisdictions([alamance]))}
+    assert counts == {"alamance-county-nc": 2, "wake-county-nc": 1, "north-carolina": 2}
 
 
 def test_what_a_place_page_shows_beside_its_articles_follows_edits(client):
