@@ -15,7 +15,7 @@ PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3 \
 	    && { command -v "$$candidate" || echo "$$candidate"; } && break; \
 	done)
 
-.PHONY: run test lint format migrations-check bench bench-mixed bench-desk bench-places db-start db-stop db-status clean help
+.PHONY: run test lint format migrations-check bench bench-mixed bench-desk bench-figures bench-places db-start db-stop db-status clean help
 
 help:
 	@echo "make run     - set up everything and serve the archive on http://127.0.0.1:$(PORT)"
@@ -78,6 +78,11 @@ bench-mixed: $(VENV)/.installed .venv-bench/.installed
 # (bench/desk.py).
 bench-desk: $(VENV)/.installed
 	$(PY) bench/desk.py
+
+# Pages that keep figures, right after a change of the archive and with them kept, against
+# the database `make bench` loaded (bench/figures.py).
+bench-figures: $(VENV)/.installed
+	$(PY) bench/figures.py
 
 # Place pages against the seed archive (bench/places.py).
 bench-places: $(VENV)/.installed

@@ -14,15 +14,14 @@ Results go to bench/results/<time>-desk-<articles>.json.
 """
 
 import argparse
-import json
-import os
-import statistics
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.in_process import markdown, save, setup_django, side_by_side  # noqa: E402
 
 DESK = "/admin/archive/article/"
 EDITOR = "bench-desk-editor"
@@ -71,31 +70,14 @@ def measure(client, rows: list[tuple[str, str, str]], rounds: int) -> list[dict]
                 "class": name,
                 "desk": f"{DESK}?{desk}",
                 "readers": f"/articles/?{public}",
-                "desk_median_ms": round(statistics.median(desk_ms), 1),
-                "desk_p90_ms": round(_p90(desk_ms), 1),
-                "readers_median_ms": round(statistics.median(public_ms), 1),
-                "readers_p90_ms": round(_p90(public_ms), 1),
-                "ratio": round(statistics.median(desk_ms) / statistics.median(public_ms), 2),
+                **side_by_side("desk", desk_ms, "readers", public_ms),
             }
         )
     return table
 
 
-def _p90(values: list[float]) -> float:
-    return statistics.quantiles(values, n=10)[-1] if len(values) > 1 else values[0]
-
-
 def report(table: list[dict]) -> str:
-    lines = [
-        "| class | desk median | desk p90 | readers' median | readers' p90 | ratio |",
-        "|---|---|---|---|---|---|",
-    ]
-    for row in table:
-        lines.append(
-            f"| {row['class']} | {row['desk_median_ms']} | {row['desk_p90_ms']} | "
-            f"{row['readers_median_ms']} | {row['readers_p90_ms']} | {row['ratio']} |"
-        )
-    return "\n".join(lines)
+    return markdown(table, "class", (("desk", "desk"), ("readers", "readers'")))
 
 
 def run(rounds: int) -> list[dict]:
@@ -121,22 +103,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=20, help="requests per page (default 20)")
     args = parser.parse_args()
 
-    from bench.run import RESULTS, existing_bench_database_url
-
-    url = existing_bench_database_url()
-    if url is None:
-        raise SystemExit("No benchmark database: run `make bench` first (BENCH_N sets its size).")
-    os.environ.update(
-        DATABASE_URL=url,
-        DEBUG="0",
-        SECRET_KEY="benchmark-only-not-a-secret",
-        ALLOWED_HOSTS="testserver",
-        ARCHIVE_COUNTS_CACHE_SECONDS="0",  # every request counts afresh, on both lists
-        DJANGO_SETTINGS_MODULE="config.settings",
-    )
-    import django
-
-    django.setup()
+    setup_django(ARCHIVE_COUNTS_CACHE_SECONDS="0")  # every request counts afresh, on both lists
     from archive.models import Article
 
     articles = Article.objects.count()
@@ -146,11 +113,7 @@ def main() -> int:
         f"{args.rounds} rounds, milliseconds:"
     )
     print(report(table))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}-desk-{articles}.json"
-    path.write_text(
-        json.dumps({"articles": articles, "rounds": args.rounds, "table": table}, indent=2) + "\n"
-    )
+    path = save("desk", {"articles": articles, "rounds": args.rounds, "table": table})
     print(f"Saved {path.relative_to(ROOT)}")
     return 0
 

@@ -1,0 +1,116 @@
+"""How long the pages that keep figures until the archive changes take right after a change,
+beside the same pages with their figures kept.
+
+    .venv/bin/python bench/figures.py [--rounds N]      (or `make bench-figures`)
+
+A place's map and counts, the place list's map and the home page's places are drawn once per
+change of the archive and kept (archive/caching.py), so `make bench`, which asks each page
+many times, measures them kept. An editor's every save moves the change counter, and the next
+reader of each such page waits for its figures to be drawn again. This asks each page just
+after moving the counter, as a write does, and again with the figures it has just drawn: the
+two in turns, so that a slow moment of the machine falls on both alike. The ratio is the
+median afresh over the median kept.
+
+Runs in this process, through Django's whole stack, against the database `make bench` loaded
+(``archive_bench`` on the embedded server, or BENCH_DATABASE_URL), with DEBUG off and the
+counts cache on, as deployed. Results go to bench/results/<time>-figures-<articles>.json.
+"""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.in_process import markdown, save, setup_django, side_by_side  # noqa: E402
+
+
+def pages() -> list[tuple[str, str]]:
+    """(name, path): the place pages `make bench` asks, chosen as it chooses them, and the
+    lists that keep figures."""
+    from django.db.models import Count
+
+    from archive.models import Jurisdiction
+
+    county = Jurisdiction.objects.filter(kind="county", articles__isnull=False).first()
+    busiest_state = (
+        Jurisdiction.objects.states().annotate(places=Count("children")).order_by("-places").first()
+    )
+    rows = [
+        ("state page", f"/jurisdictions/{busiest_state.slug}/"),
+        ("/jurisdictions/", "/jurisdictions/"),
+        ("home page", "/"),
+        # Every official in the order of its articles, counted once per change.
+        ("/officials/", "/officials/"),
+    ]
+    if county is not None:
+        rows.insert(0, ("place page", f"/jurisdictions/{county.slug}/"))
+    return rows
+
+
+def archive_changed() -> None:
+    """Move the change counter as any write to the archive does: every kept figure is then
+    drawn again on its next request."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('archive_change_counter')")
+
+
+def measure(client, rows: list[tuple[str, str]], rounds: int) -> list[dict]:
+    """Median and 90th percentile of each page afresh and kept, asked in turns."""
+    for _, path in rows:  # a check that every page answers
+        status = client.get(path, secure=True).status_code
+        if status != 200:
+            raise SystemExit(f"{path} answered {status}")
+    timings = {(path, state): [] for _, path in rows for state in ("afresh", "kept")}
+    for _ in range(rounds):
+        for _, path in rows:
+            archive_changed()
+            for state in ("afresh", "kept"):
+                started = time.perf_counter()
+                client.get(path, secure=True)
+                timings[path, state].append((time.perf_counter() - started) * 1000)
+    table = []
+    for name, path in rows:
+        afresh, kept = timings[path, "afresh"], timings[path, "kept"]
+        table.append(
+            {
+                "page": name,
+                "path": path,
+                **side_by_side("afresh", afresh, "kept", kept),
+            }
+        )
+    return table
+
+
+def report(table: list[dict]) -> str:
+    return markdown(table, "page", (("afresh", "afresh"), ("kept", "kept")))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=10, help="requests per page (default 10)")
+    args = parser.parse_args()
+
+    setup_django()
+    from django.test import Client
+
+    from archive.models import Article
+
+    articles = Article.objects.count()
+    table = measure(Client(), pages(), args.rounds)
+    print(
+        f"Pages right after a change of the archive, beside the same pages with their figures "
+        f"kept, {articles:,} articles, {args.rounds} rounds, milliseconds:"
+    )
+    print(report(table))
+    path = save("figures", {"articles": articles, "rounds": args.rounds, "table": table})
+    print(f"Saved {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

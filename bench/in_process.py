@@ -1,0 +1,70 @@
+"""What the benchmarks run in one process share (bench/desk.py, bench/figures.py): Django set
+up against the database `make bench` loaded, the 90th percentile, and the saved results."""
+
+import json
+import os
+import statistics
+import time
+from pathlib import Path
+
+
+def setup_django(**settings: str) -> None:
+    """Django against ``archive_bench`` (or BENCH_DATABASE_URL) with DEBUG off, ``settings``
+    added to the environment; a clear exit when `make bench` has loaded no database."""
+    from bench.run import existing_bench_database_url
+
+    url = existing_bench_database_url()
+    if url is None:
+        raise SystemExit("No benchmark database: run `make bench` first (BENCH_N sets its size).")
+    os.environ.update(
+        DATABASE_URL=url,
+        DEBUG="0",
+        SECRET_KEY="benchmark-only-not-a-secret",
+        ALLOWED_HOSTS="testserver",
+        DJANGO_SETTINGS_MODULE="config.settings",
+        **settings,
+    )
+    import django
+
+    django.setup()
+
+
+def p90(values: list[float]) -> float:
+    return statistics.quantiles(values, n=10)[-1] if len(values) > 1 else values[0]
+
+
+def save(kind: str, result: dict) -> Path:
+    """``result`` as bench/results/<time>-<kind>-<articles>.json; its path."""
+    from bench.run import RESULTS
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}-{kind}-{result['articles']}.json"
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    return path
+
+
+def side_by_side(first: str, first_ms: list[float], second: str, second_ms: list[float]) -> dict:
+    """The median and 90th percentile of two pages' timings (keys ``<first>_median_ms`` and so
+    on) and ``ratio``, the first median over the second."""
+    row = {}
+    for name, timings in ((first, first_ms), (second, second_ms)):
+        row[f"{name}_median_ms"] = round(statistics.median(timings), 1)
+        row[f"{name}_p90_ms"] = round(p90(timings), 1)
+    row["ratio"] = round(statistics.median(first_ms) / statistics.median(second_ms), 2)
+    return row
+
+
+def markdown(table: list[dict], name: str, sides: tuple[tuple[str, str], tuple[str, str]]) -> str:
+    """The side_by_side() rows as a markdown table: the ``name`` column, then each side's
+    median and 90th percentile under its heading (``sides``: (key, heading) twice), then the
+    ratio."""
+    headings = [name] + [
+        f"{heading} {figure}" for _, heading in sides for figure in ("median", "p90")
+    ]
+    lines = ["| " + " | ".join([*headings, "ratio"]) + " |", "|---" * (len(headings) + 1) + "|"]
+    for row in table:
+        cells = [row[name]] + [
+            row[f"{key}_{figure}_ms"] for key, _ in sides for figure in ("median", "p90")
+        ]
+        lines.append("| " + " | ".join(str(cell) for cell in [*cells, row["ratio"]]) + " |")
+    return "\n".join(lines)
