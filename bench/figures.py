@@ -3,13 +3,13 @@ beside the same pages with their figures kept.
 
     .venv/bin/python bench/figures.py [--rounds N]      (or `make bench-figures`)
 
-A place's map and counts, the place list's map and the home page's places are drawn once per
-change of the archive and kept (archive/caching.py), so `make bench`, which asks each page
-many times, measures them kept. An editor's every save moves the change counter, and the next
-reader of each such page waits for its figures to be drawn again. This asks each page just
-after moving the counter, as a write does, and again with the figures it has just drawn: the
-two in turns, so that a slow moment of the machine falls on both alike. The ratio is the
-median afresh over the median kept.
+A place's map and counts, the place list's map, the home page's places and the tag lists'
+counts are drawn once per change of the archive and kept (archive/caching.py), so `make
+bench`, which asks each page many times, measures them kept. An editor's every save moves
+the change counter, and the next reader of each such page waits for its figures to be drawn
+again. This asks each page just after moving the counter, as a write does, and again with the
+figures it has just drawn: the two in turns, so that a slow moment of the machine falls on
+both alike. The ratio is the median afresh over the median kept.
 
 Runs in this process, through Django's whole stack, against the database `make bench` loaded
 (``archive_bench`` on the embedded server, or BENCH_DATABASE_URL), with DEBUG off and the
