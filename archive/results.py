@@ -167,24 +167,36 @@ OUTLETS, OFFICIALS, TOPICS = (model._meta.db_table for model in (Outlet, Officia
 # costs, not the count.
 
 
-def _busiest_sql(facet: str, counted: str, table: str, columns: str, tie_break: str) -> str:
-    """The ten busiest of ``counted`` (rows of ``tag_id``, ``n``), named from ``table``."""
+def busiest_sql(
+    counted: str, table: str, columns: str, tie_break: str, limit: int = FACET_LIMIT
+) -> str:
+    """The ``limit`` busiest of ``counted`` (rows of ``tag_id``, ``n``), and any tied with the
+    last, named from ``table``: ``columns`` of it (``t``), then ``n``, busiest first, ties
+    broken by ``tie_break``."""
     return f"""
-        SELECT '{facet}', {columns}, c.n
+        SELECT {columns}, c.n
         FROM (
             SELECT tag_id, n, rank() OVER (ORDER BY n DESC) AS place FROM ({counted}) counted
         ) c JOIN {table} t ON t.id = c.tag_id
-        WHERE c.place <= {FACET_LIMIT}
-        ORDER BY c.n DESC, {tie_break} LIMIT {FACET_LIMIT}"""
+        WHERE c.place <= {int(limit)}
+        ORDER BY c.n DESC, {tie_break} LIMIT {int(limit)}"""
+
+
+def unnested_counts_sql(column: str, rows: str) -> str:
+    """Rows of (``tag_id``, ``n``): how many of ``rows`` (a FROM clause) hold each id of their
+    ``column`` array. Unnested in the select list, which the planner expects to give a few
+    hundred groups; unnested beside each row, it expected a handful and joined them one by
+    one (docs/PERFORMANCE.md, items 11 and 62)."""
+    return f"""
+        SELECT tag_id, COUNT(*) AS n
+        FROM (SELECT unnest({column}) AS tag_id FROM {rows}) ids
+        GROUP BY tag_id"""
 
 
 def _unnested_facet_sql(facet: str, table: str) -> str:
     """A facet counted from the matching articles' own ``<facet>_ids`` array."""
-    counted = f"""
-        SELECT tag_id, COUNT(*) AS n
-        FROM (SELECT unnest(m.{facet}_ids) AS tag_id FROM m WHERE {{gate}}) ids
-        GROUP BY tag_id"""
-    return _busiest_sql(facet, counted, table, "t.slug, t.name, ''", "t.name")
+    counted = unnested_counts_sql(f"m.{facet}_ids", "m WHERE {gate}")
+    return busiest_sql(counted, table, f"'{facet}', t.slug, t.name, ''", "t.name")
 
 
 STATE_IDS = f"SELECT id FROM {PLACES} WHERE kind = 'state'"
@@ -197,18 +209,16 @@ FACET_SQL = {
         GROUP BY o.id ORDER BY n DESC, o.name LIMIT {FACET_LIMIT}""",
     "official": _unnested_facet_sql("official", OFFICIALS),
     "topic": _unnested_facet_sql("topic", TOPICS),
-    "state": _busiest_sql(
-        "state",
-        f"SELECT place_id AS tag_id, n FROM places WHERE place_id IN ({STATE_IDS})",
+    "state": busiest_sql(
+        f"SELECT tag_id, n FROM places WHERE tag_id IN ({STATE_IDS})",
         PLACES,
-        "t.postal_code, t.name, ''",
+        "'state', t.postal_code, t.name, ''",
         "t.postal_code",
     ),
-    "jurisdiction": _busiest_sql(
-        "jurisdiction",
-        f"SELECT place_id AS tag_id, n FROM places WHERE place_id NOT IN ({STATE_IDS})",
+    "jurisdiction": busiest_sql(
+        f"SELECT tag_id, n FROM places WHERE tag_id NOT IN ({STATE_IDS})",
         PLACES,
-        "t.slug, t.name, t.postal_code",
+        "'jurisdiction', t.slug, t.name, t.postal_code",
         "t.name",
     ),
 }
@@ -217,12 +227,7 @@ PLACE_FACETS = {"state", "jurisdiction"}
 
 # Articles per place. An article's place_ids hold the places it is tagged with, the places
 # above them and its state, each once.
-PLACES_SQL = """
-    places AS MATERIALIZED (
-        SELECT place_id, COUNT(*) AS n
-        FROM (SELECT unnest(m.place_ids) AS place_id FROM m WHERE {gate}) ids
-        GROUP BY place_id
-    )"""
+PLACES_SQL = f"places AS MATERIALIZED ({unnested_counts_sql('m.place_ids', 'm WHERE {gate}')})"
 
 
 def queryset_without(filterset, name: str | None) -> QuerySet:
