@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.in_process import markdown, save, setup_django, side_by_side  # noqa: E402
+from bench.in_process import markdown, publish, setup_django, side_by_side  # noqa: E402
 
 DESK = "/admin/archive/article/"
 EDITOR = "bench-desk-editor"
@@ -108,13 +108,12 @@ def main() -> int:
 
     articles = Article.objects.count()
     table = run(args.rounds)
-    print(
+    heading = (
         f"The editors' article list beside the readers', {articles:,} articles, "
         f"{args.rounds} rounds, milliseconds:"
     )
-    print(report(table))
-    path = save("desk", {"articles": articles, "rounds": args.rounds, "table": table})
-    print(f"Saved {path.relative_to(ROOT)}")
+    result = {"articles": articles, "rounds": args.rounds, "table": table}
+    publish("desk", heading, report(table), result)
     return 0
 
 

@@ -24,20 +24,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.in_process import markdown, save, setup_django, side_by_side  # noqa: E402
+from bench.in_process import markdown, publish, setup_django, side_by_side  # noqa: E402
 
 
 def pages() -> list[tuple[str, str]]:
-    """(name, path): the place pages `make bench` asks, chosen as it chooses them, and the
-    lists that keep figures."""
-    from django.db.models import Count
+    """(name, path): the place pages `make bench` asks and the lists that keep figures."""
+    from bench.run import sample_places
 
-    from archive.models import Jurisdiction
-
-    county = Jurisdiction.objects.filter(kind="county", articles__isnull=False).first()
-    busiest_state = (
-        Jurisdiction.objects.states().annotate(places=Count("children")).order_by("-places").first()
-    )
+    county, busiest_state = sample_places()
     rows = [
         ("state page", f"/jurisdictions/{busiest_state.slug}/"),
         ("/jurisdictions/", "/jurisdictions/"),
@@ -102,13 +96,12 @@ def main() -> int:
 
     articles = Article.objects.count()
     table = measure(Client(), pages(), args.rounds)
-    print(
+    heading = (
         f"Pages right after a change of the archive, beside the same pages with their figures "
         f"kept, {articles:,} articles, {args.rounds} rounds, milliseconds:"
     )
-    print(report(table))
-    path = save("figures", {"articles": articles, "rounds": args.rounds, "table": table})
-    print(f"Saved {path.relative_to(ROOT)}")
+    result = {"articles": articles, "rounds": args.rounds, "table": table}
+    publish("figures", heading, report(table), result)
     return 0
 
 

@@ -33,13 +33,17 @@ def p90(values: list[float]) -> float:
     return statistics.quantiles(values, n=10)[-1] if len(values) > 1 else values[0]
 
 
-def save(kind: str, result: dict) -> Path:
-    """``result`` as bench/results/<time>-<kind>-<articles>.json; its path."""
+def publish(kind: str, heading: str, table: str, result: dict) -> Path:
+    """Print ``heading`` and ``table``, then save ``result`` as
+    bench/results/<time>-<kind>-<articles>.json and say where; its path."""
     from bench.run import RESULTS
 
+    print(heading)
+    print(table)
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}-{kind}-{result['articles']}.json"
     path.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"Saved {path.relative_to(RESULTS.parent.parent)}")
     return path
 
 

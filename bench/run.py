@@ -149,6 +149,21 @@ def existing_bench_database_url() -> str | None:
     return embedded_database_url(BENCH_DATABASE)
 
 
+def sample_places():
+    """(a county with articles, the state with the most counties): the places whose pages are
+    measured, the state's holding the most articles of any place's. The county is None in an
+    archive with no county tagged."""
+    from django.db.models import Count
+
+    from archive.models import Jurisdiction
+
+    county = Jurisdiction.objects.filter(kind="county", articles__isnull=False).first()
+    busiest_state = (
+        Jurisdiction.objects.states().annotate(places=Count("children")).order_by("-places").first()
+    )
+    return county, busiest_state
+
+
 def classes(
     sample_article: str,
     sample_place: str,
@@ -295,9 +310,8 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.db.models import Count
 
-    from archive.models import Article, Jurisdiction, Topic, tag_counts
+    from archive.models import Article, Topic, tag_counts
     from bench.load import load
 
     (WORK / str(count)).mkdir(parents=True, exist_ok=True)
@@ -330,10 +344,7 @@ def main() -> int:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     sample_article = Article.objects.order_by("pk").values_list("slug", flat=True)[count // 2]
-    place = Jurisdiction.objects.filter(kind="county", articles__isnull=False).first()
-    busiest_state = (
-        Jurisdiction.objects.states().annotate(places=Count("children")).order_by("-places").first()
-    )
+    place, busiest_state = sample_places()
     busiest_topic = tag_counts(Topic).first()
 
     servers = start_servers(database_url, sqlite_path if peer else None)
