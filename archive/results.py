@@ -538,6 +538,7 @@ def counts(listing: PlannedList, facets: tuple[str, ...], ranking: Ranking | Non
         f"counts:{key}",
         lambda: measured_counts(listing, facets, ranking),
         settings.ARCHIVE_COUNTS_CACHE_SECONDS,
+        shared=False,
     )
 
 
@@ -612,6 +613,7 @@ def counts_with_alternatives(
         f"counts-within:{key}",
         lambda: exact_counts_within(wider.articles, within, facets, name, ranking),
         settings.ARCHIVE_COUNTS_CACHE_SECONDS,
+        shared=False,
     )
 
 

@@ -47,21 +47,28 @@ def publish(kind: str, heading: str, table: str, result: dict) -> Path:
     return path
 
 
+def summary(name: str, timings: list[float]) -> dict:
+    """The median and 90th percentile of one page's timings: ``<name>_median_ms`` and
+    ``<name>_p90_ms``."""
+    return {
+        f"{name}_median_ms": round(statistics.median(timings), 1),
+        f"{name}_p90_ms": round(p90(timings), 1),
+    }
+
+
 def side_by_side(first: str, first_ms: list[float], second: str, second_ms: list[float]) -> dict:
-    """The median and 90th percentile of two pages' timings (keys ``<first>_median_ms`` and so
-    on) and ``ratio``, the first median over the second."""
-    row = {}
-    for name, timings in ((first, first_ms), (second, second_ms)):
-        row[f"{name}_median_ms"] = round(statistics.median(timings), 1)
-        row[f"{name}_p90_ms"] = round(p90(timings), 1)
-    row["ratio"] = round(statistics.median(first_ms) / statistics.median(second_ms), 2)
-    return row
+    """The summary() of two pages' timings and ``ratio``, the first median over the second."""
+    return {
+        **summary(first, first_ms),
+        **summary(second, second_ms),
+        "ratio": round(statistics.median(first_ms) / statistics.median(second_ms), 2),
+    }
 
 
-def markdown(table: list[dict], name: str, sides: tuple[tuple[str, str], tuple[str, str]]) -> str:
-    """The side_by_side() rows as a markdown table: the ``name`` column, then each side's
-    median and 90th percentile under its heading (``sides``: (key, heading) twice), then the
-    ratio."""
+def markdown(table: list[dict], name: str, sides: tuple[tuple[str, str], ...]) -> str:
+    """Rows of summaries and a ratio as a markdown table: the ``name`` column, then each
+    side's median and 90th percentile under its heading (``sides``: (key, heading) pairs),
+    then the ratio."""
     headings = [name] + [
         f"{heading} {figure}" for _, heading in sides for figure in ("median", "p90")
     ]

@@ -20,6 +20,9 @@ The rule, and the pitfall each part avoids (docs/SCALING.md has the longer versi
   and share one connection.
 - The request's choice lasts until the response is closed, not only until the view returns:
   the CSV export streams, and its queries run while the server sends the body.
+- The shared cache's table (settings.CACHES["shared"]) is read and written on the primary,
+  and writing to it is not the request's own write: a reader who draws a figure for everyone
+  goes on reading from its replica.
 - Writes always go to the primary, and migrations run on the primary only (a replica receives
   them by replication; it is read-only anyway).
 - Raw SQL must pick its connection from the router too (``connections[queryset.db]``):
@@ -66,8 +69,13 @@ def in_transaction_on_primary() -> bool:
     )
 
 
+CACHE_APP_LABEL = "django_cache"  # the app label of Django's database cache's model
+
+
 class PrimaryReplicaRouter:
     def db_for_read(self, model, **hints):
+        if model._meta.app_label == CACHE_APP_LABEL:
+            return DEFAULT_DB_ALIAS
         reads = _reads.get()
         if reads is None or reads.replica is None or reads.wrote:
             return DEFAULT_DB_ALIAS
@@ -76,6 +84,8 @@ class PrimaryReplicaRouter:
         return reads.replica
 
     def db_for_write(self, model, **hints):
+        if model._meta.app_label == CACHE_APP_LABEL:
+            return DEFAULT_DB_ALIAS
         reads = _reads.get()
         if reads is not None:
             reads.wrote = True

@@ -133,6 +133,23 @@ if DATABASE_REPLICAS:
     DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
     # First, so that the request's reads are routed before anything reads.
     MIDDLEWARE.insert(0, "config.routers.ReplicaReadsMiddleware")
+
+# "default" is each process's own memory: a search's counts for its next page. "figures" keeps
+# the whole-archive and per-place figures there too, in front of "shared", which every process
+# and server reads: a table in the archive's database, made by migration 0026 (archive/caching.py).
+# Memcached or Redis can take the "shared" alias's place, with nothing else changed.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "archive_shared_cache",
+        "OPTIONS": {"MAX_ENTRIES": 2_000},
+    },
+    "figures": {
+        "BACKEND": "archive.caching.LayeredCache",
+        "OPTIONS": {"NEAR": "default", "FAR": "shared"},
+    },
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

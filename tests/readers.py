@@ -10,6 +10,7 @@ import csv
 import io
 import re
 import xml.etree.ElementTree as ET
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from archive.results import COUNTING_MEMORY
@@ -95,3 +96,29 @@ def feed_entries(response) -> list[ET.Element]:
 def feed_slugs(client, params: dict) -> list[str]:
     entries = feed_entries(client.get("/feeds/articles/", params))
     return [slug_of(entry.find(f"{ATOM}link").get("href")) for entry in entries]
+
+
+def own_statements(queries) -> list[str]:
+    """The statements a page sent, without the shared figures cache's own: its reads and
+    writes, and the savepoint each write takes inside a test's transaction. Those are a few
+    per figure drawn, whatever the archive's size (tests/test_caching.py)."""
+    from django.conf import settings
+
+    table = settings.CACHES["shared"]["LOCATION"]
+    return [
+        q["sql"]
+        for q in queries
+        if table not in q["sql"] and not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+
+
+@contextmanager
+def at_most_own_statements(limit: int):
+    """As pytest-django's django_assert_max_num_queries, counting only own_statements()."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        yield
+    own = own_statements(queries.captured_queries)
+    assert len(own) <= limit, f"{len(own)} statements, at most {limit} expected:\n" + "\n".join(own)

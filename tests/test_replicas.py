@@ -17,6 +17,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
+from django.core.cache import caches
 from django.core.signals import request_finished
 from django.db import close_old_connections, connections, router, transaction
 from django.http import HttpResponse
@@ -26,6 +27,7 @@ from django.test.utils import CaptureQueriesContext
 from archive.models import Article, Topic
 from config.routers import ReplicaReadsMiddleware
 from tests.conftest import TEST_REPLICA
+from tests.readers import own_statements
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASES = ["default", TEST_REPLICA]
@@ -174,6 +176,19 @@ def test_the_choice_ends_with_the_request(replicas):
     assert router.db_for_read(Article) == "default"
 
 
+def test_the_shared_cache_is_on_the_primary_and_a_readers_use_of_it_is_not_a_write(replicas):
+    entry = caches["shared"].cache_model_class
+
+    def view():
+        return [
+            router.db_for_read(entry),
+            router.db_for_write(entry),
+            router.db_for_read(Article),
+        ]
+
+    assert in_request(RequestFactory().get("/"), view) == ["default", "default", TEST_REPLICA]
+
+
 def test_migrations_run_on_the_primary_only(replicas):
     assert router.allow_migrate_model("default", Article)
     assert not router.allow_migrate_model(TEST_REPLICA, Article)
@@ -207,7 +222,8 @@ def test_reader_pages_read_from_the_replica_only(replicas, client, url):
         response = client.get(url)
     assert response.status_code == 200
     assert len(queries[TEST_REPLICA]) > 0
-    assert [q["sql"] for q in queries["default"]] == []
+    # The primary holds only the figures cache every process shares.
+    assert own_statements(queries["default"]) == []
 
 
 @pytest.mark.django_db(databases=DATABASES)

@@ -1,0 +1,108 @@
+"""Figures kept until the archive changes, in this process's memory and in the cache every
+process shares (archive/caching.py): one process draws them after a change, the others read
+them. "Another process" is this one with its memory emptied, which is all another worker
+lacks."""
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from archive.caching import FIGURES, cached
+from tests.factories import make_article, place
+
+pytestmark = pytest.mark.django_db
+
+SHARED_TABLE = settings.CACHES["shared"]["LOCATION"]
+
+
+def as_another_process() -> None:
+    """Forget what this process keeps in memory, as a worker that drew nothing yet."""
+    cache.clear()
+
+
+def shared_keys(like: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT cache_key FROM {SHARED_TABLE} WHERE cache_key LIKE %s", [like])
+        return [key for (key,) in cursor.fetchall()]
+
+
+class Drawing:
+    """A figure's computation that counts how often it ran."""
+
+    def __init__(self, value):
+        self.value, self.runs = value, 0
+
+    def __call__(self):
+        self.runs += 1
+        return self.value
+
+
+def test_a_figure_drawn_by_one_process_is_read_by_the_others():
+    drawing = Drawing({"articles": 5})
+    assert cached("sample-figure", drawing) == {"articles": 5}
+    as_another_process()
+    assert cached("sample-figure", drawing) == {"articles": 5}
+    assert drawing.runs == 1
+    assert len(shared_keys("%archive:sample-figure:%")) == 1
+
+
+def test_after_a_change_every_process_draws_the_figure_afresh_once():
+    drawing = Drawing("figure")
+    cached("sample-figure", drawing)
+    make_article("A change")
+    cached("sample-figure", drawing)
+    as_another_process()
+    cached("sample-figure", drawing)
+    assert drawing.runs == 2
+    assert len(shared_keys("%archive:sample-figure:%")) == 2  # one per version of the archive
+
+
+def test_a_figure_kept_in_memory_is_not_read_from_the_shared_cache():
+    cached("sample-figure", Drawing("figure"))
+    with CaptureQueriesContext(connection) as queries:
+        cached("sample-figure", Drawing("never drawn"))
+    assert [q["sql"] for q in queries if SHARED_TABLE in q["sql"]] == []
+
+
+def test_the_figure_another_process_shared_first_is_the_one_shown():
+    """Two workers drawing at once: the one that stores it first wins, for both."""
+    key = "archive:sample-figure:race"
+    caches["shared"].set(key, "theirs")
+    assert caches[FIGURES].get_or_set(key, lambda: "ours") == "theirs"
+    assert cache.get(key) == "theirs"
+
+
+def test_a_searchs_counts_stay_in_the_process_that_counted_them(client):
+    assert client.get("/articles/", {"q": "detainer"}).status_code == 200
+    assert shared_keys("%archive:counts%") == []
+    assert any(key.startswith(":1:archive:counts") for key in cache._cache)
+
+
+def test_the_place_list_is_drawn_once_for_every_process(client):
+    def listing_the_states(queries) -> list[str]:
+        return [q["sql"] for q in queries if "\"kind\" = 'state'" in q["sql"]]
+
+    make_article("Howard story", jurisdictions=[place("howard-county-md")])
+    with CaptureQueriesContext(connection) as drawing:
+        first = client.get("/jurisdictions/").content
+    assert listing_the_states(drawing.captured_queries)
+    as_another_process()
+    with CaptureQueriesContext(connection) as reading:
+        again = client.get("/jurisdictions/").content
+    assert listing_the_states(reading.captured_queries) == []
+    assert again == first
+    # The list and the map, drawn in the template, are shared too.
+    assert shared_keys("%template.cache.places-list%") and shared_keys("%places-map%")
+
+
+@pytest.mark.parametrize("url", ["/", "/jurisdictions/maryland/", "/officials/"])
+def test_pages_of_kept_figures_read_the_same_from_the_shared_cache(client, url):
+    make_article("Howard story", jurisdictions=[place("howard-county-md")])
+    first = client.get(url).content
+    as_another_process()
+    with CaptureQueriesContext(connection) as reading:
+        again = client.get(url).content
+    assert again == first
+    assert [q["sql"] for q in reading if SHARED_TABLE in q["sql"]]
