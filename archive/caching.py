@@ -10,7 +10,7 @@ They are kept in two places (settings.CACHES["figures"], a LayeredCache): this p
 memory, and a cache every process and server shares (by default a table in the archive's own
 database). The first process to want a figure after a change draws it; the others read it
 from the shared cache once and then from their memory. At 1,000,000 articles a state's page
-or /jurisdictions/ took 0.8–1.4 s to draw afresh, which every worker paid after every edit.
+or /jurisdictions/ took 0.8–1.8 s to draw afresh, which every worker paid after every edit.
 
 The counter moves when the writing statement runs, before its transaction commits: a read in
 that instant could cache figures that miss the write. CACHE_SECONDS bounds how long that can

@@ -140,10 +140,11 @@ if DATABASE_REPLICAS:
 # Memcached or Redis can take the "shared" alias's place, with nothing else changed.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # At most 300 entries (Django's default, as in each process's memory), each version of the
+    # archive's figures stored apart: the largest, the place list's map, is 1.3 MB as stored.
     "shared": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "archive_shared_cache",
-        "OPTIONS": {"MAX_ENTRIES": 2_000},
     },
     "figures": {
         "BACKEND": "archive.caching.LayeredCache",

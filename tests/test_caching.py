@@ -66,12 +66,22 @@ def test_a_figure_kept_in_memory_is_not_read_from_the_shared_cache():
     assert [q["sql"] for q in queries if SHARED_TABLE in q["sql"]] == []
 
 
-def test_the_figure_another_process_shared_first_is_the_one_shown():
-    """Two workers drawing at once: the one that stores it first wins, for both."""
-    key = "archive:sample-figure:race"
+def test_a_figure_another_process_stored_is_read_not_drawn():
+    key = "archive:sample-figure:theirs"
     caches["shared"].set(key, "theirs")
-    assert caches[FIGURES].get_or_set(key, lambda: "ours") == "theirs"
+    assert caches[FIGURES].get_or_set(key, Drawing("ours")) == "theirs"
     assert cache.get(key) == "theirs"
+
+
+def test_two_processes_drawing_at_once_both_show_the_one_stored_first():
+    key = "archive:sample-figure:race"
+
+    def drawn_while_another_process_stores_its_own():
+        caches["shared"].set(key, "theirs")
+        return "ours"
+
+    assert caches[FIGURES].get_or_set(key, drawn_while_another_process_stores_its_own) == "theirs"
+    assert cache.get(key) == caches["shared"].get(key) == "theirs"
 
 
 def test_a_searchs_counts_stay_in_the_process_that_counted_them(client):
