@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from archive.caching import FIGURES, cached
 from tests.factories import make_article, place
+from tests.readers import own_statements
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +65,17 @@ def test_a_figure_kept_in_memory_is_not_read_from_the_shared_cache():
     with CaptureQueriesContext(connection) as queries:
         cached("sample-figure", Drawing("never drawn"))
     assert [q["sql"] for q in queries if SHARED_TABLE in q["sql"]] == []
+
+
+def test_drawing_a_figure_costs_the_shared_cache_a_few_statements_whatever_the_figure():
+    """One to look for it; a savepoint, the count for culling, the key's row, the insert and
+    the release to store it (tests/readers.py leaves them out of a page's own statements)."""
+    for name, drawing in [("small-figure", Drawing(1)), ("large-figure", Drawing("x" * 10**6))]:
+        with CaptureQueriesContext(connection) as queries:
+            cached(name, drawing)
+        statements = queries.captured_queries
+        cache_statements = len(statements) - len(own_statements(statements))
+        assert 1 < cache_statements <= 6
 
 
 def test_a_figure_another_process_stored_is_read_not_drawn():
