@@ -60,7 +60,7 @@ class LayeredCache(BaseCache):
         options = params.get("OPTIONS", {})
         self._near_alias = options.get("NEAR", "default")
         self._far_alias = options["FAR"]
-        super().__init__({**params, "OPTIONS": {}})
+        super().__init__(params)
 
     @property
     def near(self) -> BaseCache:

@@ -33,15 +33,18 @@ def p90(values: list[float]) -> float:
     return statistics.quantiles(values, n=10)[-1] if len(values) > 1 else values[0]
 
 
-def publish(kind: str, heading: str, table: str, result: dict) -> Path:
-    """Print ``heading`` and ``table``, then save ``result`` as
-    bench/results/<time>-<kind>-<articles>.json and say where; its path."""
+def publish(kind: str, title: str, rounds: int, table: list[dict], report: str) -> Path:
+    """Print ``title`` with the archive's size and the rounds, then ``report``; save ``table``
+    as bench/results/<time>-<kind>-<articles>.json and say where; its path."""
+    from archive.models import Article
     from bench.run import RESULTS
 
-    print(heading)
-    print(table)
+    articles = Article.objects.count()
+    print(f"{title}, {articles:,} articles, {rounds} rounds, milliseconds:")
+    print(report)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}-{kind}-{result['articles']}.json"
+    path = RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}-{kind}-{articles}.json"
+    result = {"articles": articles, "rounds": rounds, "table": table}
     path.write_text(json.dumps(result, indent=2) + "\n")
     print(f"Saved {path.relative_to(RESULTS.parent.parent)}")
     return path

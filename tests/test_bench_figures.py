@@ -1,10 +1,15 @@
 """The benchmark of pages drawn afresh after a change (bench/figures.py), on the seed archive,
 so that it cannot rot."""
 
+import json
+
 import pytest
 
 import bench.figures
+import bench.in_process
+import bench.run
 from archive.caching import archive_version
+from archive.models import Article
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +45,14 @@ def test_a_change_of_the_archive_is_what_a_write_makes():
 def test_a_page_that_does_not_answer_stops_the_run(client):
     with pytest.raises(SystemExit, match="answered 404"):
         bench.figures.measure(client, [("missing", "/jurisdictions/no-such-place/")], rounds=1)
+
+
+def test_a_run_is_printed_and_saved_with_the_archives_size(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(bench.run, "RESULTS", tmp_path / "bench" / "results")
+    table = [{"page": "home page", "afresh_median_ms": 1.0}]
+    path = bench.in_process.publish("figures", "Pages", 2, table, "| home page | 1.0 |")
+    articles = Article.objects.count()
+    assert path.name.endswith(f"-figures-{articles}.json")
+    assert json.loads(path.read_text()) == {"articles": articles, "rounds": 2, "table": table}
+    printed = capsys.readouterr().out
+    assert f"Pages, {articles:,} articles, 2 rounds, milliseconds:\n| home page | 1.0 |" in printed

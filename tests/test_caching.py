@@ -20,7 +20,7 @@ SHARED_TABLE = settings.CACHES["shared"]["LOCATION"]
 
 def as_another_process() -> None:
     """Forget what this process keeps in memory, as a worker that drew nothing yet."""
-    cache.clear()
+    caches[FIGURES].near.clear()
 
 
 def shared_keys(like: str) -> list[str]:
