@@ -378,4 +378,7 @@ def _copy_batch(batch: Batch) -> None:
                     for tag_id in getattr(a, attribute)
                 ),
             )
+        # Rows said to carry their ids are tallied by the loader, in one statement as late as
+        # it can be: other writers of the same tags wait from here to the commit.
+        cursor.execute("SELECT archive_tally_loaded(%s)", [batch.ids])
         cursor.execute(SAY_ROWS_CARRY_TAG_IDS, ["off"])  # the caller's transaction goes on

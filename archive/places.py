@@ -8,8 +8,8 @@ from django.db.models import Count, QuerySet
 from django.template.loader import render_to_string
 
 from archive.caching import cached
-from archive.facets import PlaceCount, archive_place_counts, place_counts
-from archive.models import Article, Jurisdiction, JurisdictionKind, Official, Outlet
+from archive.facets import PlaceCount, archive_place_counts, place_counts, tallied_place_counts
+from archive.models import Jurisdiction, JurisdictionKind, Official, Outlet
 from archive.results import busiest_sql, unnested_counts_sql
 from archive.timeline import monthly_timeline
 from archive.usmap import RenderedMap, atlas, render_map
@@ -134,10 +134,15 @@ def officials_named(articles: QuerySet, limit: int = 20) -> list[Official]:
 
 
 def counts_within(place: Jurisdiction) -> dict[int, int]:
-    """Articles per place inside ``place`` (itself included), until the archive changes."""
+    """Articles per place inside ``place`` (itself included), until the archive changes.
+
+    Every article about a place inside ``place`` is about ``place`` too, so these are the
+    places' counts across the archive, read from the tally.
+    """
+    places = Jurisdiction.objects.within([place])
     return cached(
         f"place-counts-within:{place.pk}",
-        lambda: {p.id: p.count for p in place_counts(Article.objects.in_jurisdictions([place]))},
+        lambda: {p.id: p.count for p in tallied_place_counts(places)},
     )
 
 

@@ -2,6 +2,7 @@
 
 import itertools
 
+from archive.bulk import NewArticle
 from archive.dates import PartialDate
 from archive.models import Article, Jurisdiction, Official, Outlet, Topic
 
@@ -64,6 +65,38 @@ def make_detainer_stories(count: int) -> list[Article]:
             jurisdictions=[place("baltimore-county-md"), place("baltimore-md")],
             officials=[official("marc-elrich")],
             topics=[topic("ice-detainers"), topic("ice-arrests")],
+        )
+        for n in range(count)
+    ]
+
+
+def bulk_rows(count: int) -> list[NewArticle]:
+    """Rows for the bulk loader with a place, an official and a topic each, on tags of their
+    own."""
+    state, _ = Jurisdiction.objects.get_or_create(
+        slug="bulk-test-state",
+        defaults={"name": "Bulk Test State", "kind": "state", "postal_code": "QQ"},
+    )
+    bulk_outlet, _ = Outlet.objects.get_or_create(
+        slug="bulk-test-outlet", defaults={"name": "Bulk Outlet"}
+    )
+    bulk_topic, _ = Topic.objects.get_or_create(
+        slug="bulk-test-topic", defaults={"name": "Bulk topic"}
+    )
+    bulk_official, _ = Official.objects.get_or_create(
+        slug="bulk-test-official", defaults={"name": "Bulk Official", "role": "Sheriff"}
+    )
+    return [
+        NewArticle(
+            headline=f"Loaded story {n} about wombats",
+            slug=f"loaded-story-{n}",
+            raw_text=f"Loaded story {n}\n\nWombats held on detainers, take {n}.",
+            body=f"Wombats held on detainers, take {n}.",
+            published=PartialDate.parse("2024"),
+            outlet_id=bulk_outlet.pk,
+            jurisdiction_ids=[state.pk],
+            official_ids=[bulk_official.pk],
+            topic_ids=[bulk_topic.pk],
         )
         for n in range(count)
     ]

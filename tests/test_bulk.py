@@ -11,6 +11,7 @@ from archive.bulk import BulkLoadError, NewArticle, bulk_load_articles, restore_
 from archive.dates import PartialDate
 from archive.models import Article, Jurisdiction, Official, Outlet, Topic
 from bench.corpus import generate
+from tests.factories import bulk_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -19,22 +20,15 @@ def test_bulk_loaded_articles_are_searchable_tagged_and_filterable(client):
     maryland_county = Jurisdiction.objects.get(slug="baltimore-county-md")
     outlet = Outlet.objects.get(slug="fox-news")
     topic = Topic.objects.get(slug="ice-detainers")
-    rows = [
-        NewArticle(
-            headline=f"Bulk story {n} about wombats",
-            slug=f"bulk-story-{n}",
-            raw_text=f"Bulk story {n}\n\nWombats and detainers, take {n}.",
-            body=f"Wombats and detainers, take {n}.",
-            published=PartialDate.parse("2025-02"),
-            outlet_id=outlet.pk,
-            jurisdiction_ids=[maryland_county.pk],
-            topic_ids=[topic.pk],
-        )
-        for n in range(25)
-    ]
+    rows = bulk_rows(25)  # about wombats
+    for row in rows:
+        row.published = PartialDate.parse("2025-02")
+        row.outlet_id = outlet.pk
+        row.jurisdiction_ids = [maryland_county.pk]
+        row.topic_ids = [topic.pk]
     assert bulk_load_articles(rows, batch_size=10) == 25
 
-    loaded = Article.objects.get(slug="bulk-story-7")
+    loaded = Article.objects.get(slug="loaded-story-7")
     assert loaded.published.iso() == "2025-02"
     assert loaded.published_until.isoformat() == "2025-02-28"
     assert list(loaded.jurisdictions.values_list("slug", flat=True)) == ["baltimore-county-md"]
@@ -132,13 +126,13 @@ def test_rows_loaded_with_every_kind_of_place_hold_the_triggers_own_arrays():
 
 def test_inside_a_transaction_the_load_stays_on_its_connection():
     with pytest.raises(ValueError, match="Inside a transaction"):
-        bulk_load_articles(_tagged_rows(3), workers=2)
+        bulk_load_articles(bulk_rows(3), workers=2)
     with pytest.raises(ValueError, match="Inside a transaction"):
-        bulk_load_articles(_tagged_rows(3), rebuild_indexes=True)
+        bulk_load_articles(bulk_rows(3), rebuild_indexes=True)
 
 
 def test_a_failed_batch_inside_a_transaction_is_reported_and_rolled_back_alone():
-    rows = _tagged_rows(12)
+    rows = bulk_rows(12)
     rows[7].slug = rows[2].slug
     with pytest.raises(BulkLoadError) as failure:
         bulk_load_articles(rows, batch_size=5)
@@ -155,7 +149,7 @@ def test_a_failed_batch_inside_a_transaction_is_reported_and_rolled_back_alone()
 # the tables after each (they run after the others, which keep the seed archive).
 @pytest.mark.django_db(transaction=True)
 def test_a_parallel_load_has_every_row_and_link_in_input_order():
-    rows = _tagged_rows(45)
+    rows = bulk_rows(45)
     assert bulk_load_articles(rows, batch_size=10, workers=2) == 45
 
     loaded = Article.objects.filter(slug__startswith="loaded-story-")
@@ -169,7 +163,7 @@ def test_a_parallel_load_has_every_row_and_link_in_input_order():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_failed_parallel_load_says_which_batch_failed_and_what_is_loaded():
-    rows = _tagged_rows(60)
+    rows = bulk_rows(60)
     rows[33].outlet_id = 999_999_999  # checked when batch 3 commits
     with pytest.raises(BulkLoadError) as failure:
         bulk_load_articles(rows, batch_size=10, workers=2, rebuild_indexes=True)
@@ -192,7 +186,7 @@ def test_a_failed_parallel_load_says_which_batch_failed_and_what_is_loaded():
 @pytest.mark.django_db(transaction=True)
 def test_when_the_rows_fail_midway_the_error_says_what_is_loaded():
     def rows():
-        yield from _tagged_rows(25)
+        yield from bulk_rows(25)
         raise RuntimeError("the feed broke")
 
     with pytest.raises(RuntimeError, match="the feed broke") as failure:
@@ -223,7 +217,7 @@ class _Watched:
 @pytest.mark.django_db(transaction=True)
 def test_a_large_load_drops_the_search_index_and_builds_it_again(monkeypatch):
     monkeypatch.setattr(archive.bulk, "LARGE_LOAD", 20)
-    small, large = _Watched(_tagged_rows(19)), _Watched(_tagged_rows(40)[19:])
+    small, large = _Watched(bulk_rows(19)), _Watched(bulk_rows(40)[19:])
 
     assert bulk_load_articles(small, batch_size=10) == 19
     assert bulk_load_articles(large, batch_size=10) == 21
@@ -239,7 +233,7 @@ def test_an_index_lost_with_an_interrupted_load_comes_back_with_the_next_load():
     with connection.cursor() as cursor:
         cursor.execute("DROP INDEX article_words_tags_samples")
 
-    assert bulk_load_articles(_tagged_rows(3)) == 3
+    assert bulk_load_articles(bulk_rows(3)) == 3
     assert _index_exists("article_words_tags_samples")
     assert restore_indexes() == []
 
@@ -251,35 +245,6 @@ def _index_exists(name: str) -> bool:
 
 
 @transaction.atomic
-def _tagged_rows(count: int) -> list[NewArticle]:
-    """Rows with a place, an official and a topic each, on tags of their own."""
-    state, _ = Jurisdiction.objects.get_or_create(
-        slug="bulk-test-state",
-        defaults={"name": "Bulk Test State", "kind": "state", "postal_code": "QQ"},
-    )
-    outlet, _ = Outlet.objects.get_or_create(
-        slug="bulk-test-outlet", defaults={"name": "Bulk Outlet"}
-    )
-    topic, _ = Topic.objects.get_or_create(slug="bulk-test-topic", defaults={"name": "Bulk topic"})
-    official, _ = Official.objects.get_or_create(
-        slug="bulk-test-official", defaults={"name": "Bulk Official", "role": "Sheriff"}
-    )
-    return [
-        NewArticle(
-            headline=f"Loaded story {n} about wombats",
-            slug=f"loaded-story-{n}",
-            raw_text=f"Loaded story {n}\n\nWombats held on detainers, take {n}.",
-            body=f"Wombats held on detainers, take {n}.",
-            published=PartialDate.parse("2024"),
-            outlet_id=outlet.pk,
-            jurisdiction_ids=[state.pk],
-            official_ids=[official.pk],
-            topic_ids=[topic.pk],
-        )
-        for n in range(count)
-    ]
-
-
 def _article_updates() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -317,7 +282,7 @@ def test_loaded_rows_are_not_rewritten_by_the_link_triggers():
 
 def test_links_added_after_a_load_in_the_same_transaction_still_refresh_the_ids():
     # The loader's word to the triggers lasts for its own statements only.
-    bulk_load_articles(_tagged_rows(2))
+    bulk_load_articles(bulk_rows(2))
     loaded = Article.objects.get(slug="loaded-story-1")
     topic = Topic.objects.create(name="Added after the load", slug="added-after-the-load")
     loaded.topics.add(topic)
