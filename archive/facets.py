@@ -21,7 +21,7 @@ from django.db.models import Model, QuerySet
 from django.http import QueryDict
 
 from archive.caching import cached
-from archive.models import ArticleTally, Jurisdiction, TallyKind, tag_counts
+from archive.models import ArticleTally, Jurisdiction, TallyKind, page_path, tag_counts
 from archive.results import FACET_NAMES, Tally, unnested_counts_sql
 
 
@@ -44,6 +44,11 @@ class PlaceCount:
     postal_code: str
     parent_id: int | None
     count: int
+
+    def get_absolute_url(self) -> str:
+        # /jurisdictions/ links every place with articles, 3,249 at 1,000,000 articles: with
+        # {% url %} for each, matching the pattern took 0.2 s of the page drawn afresh.
+        return page_path("archive:jurisdiction", self.slug)
 
 
 def archive_place_counts() -> list[PlaceCount]:
