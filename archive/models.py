@@ -893,8 +893,9 @@ class ArticleTally(models.Model):
     the places inside a state) are read here instead of counted over every article: counting
     them took 1.3–1.8 s at 1,000,000 articles, paid on the first request after every edit and
     all through an import. A place counts the articles about it or a place inside it, as
-    ``Article.place_ids`` holds them. Only the triggers write it, so the model is unmanaged:
-    left out of dumps, which loaded back would count every article twice.
+    ``Article.place_ids`` holds them. The migration makes the table and the triggers that
+    alone write it (any other write is skipped, so a dump loaded back counts each article
+    once), hence an unmanaged model.
     """
 
     pk = models.CompositePrimaryKey("kind", "tag_id")
