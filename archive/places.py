@@ -3,15 +3,14 @@
 from dataclasses import dataclass, field
 
 import us
-from django.db import connections
-from django.db.models import Count, QuerySet
+from django.db.models import Model, QuerySet
 from django.template.loader import render_to_string
 
 from archive.caching import cached
 from archive.facets import PlaceCount, archive_place_counts, place_counts, tallied_place_counts
 from archive.models import Jurisdiction, JurisdictionKind, Official, Outlet
-from archive.results import busiest_sql, unnested_counts_sql
-from archive.timeline import monthly_timeline
+from archive.results import busiest_sql, counting_rows, unnested_counts_sql
+from archive.timeline import Timeline, month_counts_sql, monthly_timeline
 from archive.usmap import RenderedMap, atlas, render_map
 
 
@@ -114,23 +113,62 @@ def kind_label(place: Jurisdiction) -> str:
     return place.get_kind_display()
 
 
-def officials_named(articles: QuerySet, limit: int = 20) -> list[Official]:
-    """The officials the articles name most, each with ``article_count``; from the articles'
-    own ``official_ids``, with no join to the link table, and only the busiest joined with
-    their table for the name that breaks ties, as a search's facets are. Joined all at once
-    and unnested beside each row, the planner expected one official and scanned the table
-    once for each of Texas's 1,998 (114–193 ms at 100,000 articles, against 18–29 this way).
+@dataclass
+class Breakdown:
+    """Whom and what a place's articles name most, and when they were published."""
+
+    officials: list[Official]
+    outlets: list[Outlet]
+    timeline: Timeline
+
+
+def _named_most[T: Model](model: type[T], counts: dict[int, int], database: str) -> list[T]:
+    tags = model.objects.using(database).in_bulk(counts)
+    for pk, tag in tags.items():
+        tag.article_count = counts[pk]
+    return sorted(tags.values(), key=lambda tag: (-tag.article_count, tag.name))
+
+
+def breakdown(articles: QuerySet, limit: int = 20) -> Breakdown:
+    """The officials and outlets ``articles`` name most (each with ``article_count``, ties at
+    the limit broken by name) and the articles per month, from one reading of the articles.
+
+    Read once for each, Texas's 122,256 articles at 1,000,000 took 553–615 ms in ``psql``;
+    read once, 382–398. The officials' ids are unnested in the select list and only the
+    busiest joined for their names, as a search's facets are: unnested beside each row, the
+    planner scanned the officials' table once for each official named (item 62).
     """
-    article_sql, params = articles.order_by().values("official_ids").query.sql_with_params()
-    counted = unnested_counts_sql("a.official_ids", f"({article_sql}) a")
-    sql = busiest_sql(counted, Official._meta.db_table, "t.id", "t.name", limit)
-    with connections[articles.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        counts = dict(cursor.fetchall())
-    officials = Official.objects.using(articles.db).in_bulk(counts)
-    for pk, official in officials.items():
-        official.article_count = counts[pk]
-    return sorted(officials.values(), key=lambda o: (-o.article_count, o.name))
+    columns = ("outlet_id", "official_ids", "date_precision", "published_on")
+    article_sql, params = articles.order_by().values(*columns).query.sql_with_params()
+    busiest = {
+        "official": unnested_counts_sql("a.official_ids", "a"),
+        "outlet": "SELECT outlet_id AS tag_id, COUNT(*) AS n FROM a "
+        "WHERE outlet_id IS NOT NULL GROUP BY outlet_id",
+    }
+    tables = {"official": Official._meta.db_table, "outlet": Outlet._meta.db_table}
+    # Rows of (kind, tag id, date precision, month, articles).
+    named = " UNION ALL ".join(
+        "("
+        + busiest_sql(counted, tables[kind], f"'{kind}', t.id, '', NULL::date", "t.name", limit)
+        + ")"
+        for kind, counted in busiest.items()
+    )
+    sql = f"""
+        WITH a ({", ".join(columns)}) AS MATERIALIZED ({article_sql})
+        {named}
+        UNION ALL SELECT 'month', NULL, months.* FROM ({month_counts_sql("a")}) months"""
+    counts: dict[str, dict[int, int]] = {"official": {}, "outlet": {}}
+    months = []
+    for kind, tag_id, precision, month, n in counting_rows(articles.db, sql, params):
+        if kind == "month":
+            months.append((precision, month, n))
+        else:
+            counts[kind][tag_id] = n
+    return Breakdown(
+        officials=_named_most(Official, counts["official"], articles.db),
+        outlets=_named_most(Outlet, counts["outlet"], articles.db),
+        timeline=monthly_timeline(months),
+    )
 
 
 def counts_within(place: Jurisdiction) -> dict[int, int]:
@@ -162,6 +200,7 @@ def _place_figures(place: Jurisdiction, articles: QuerySet) -> dict:
     # Counts within the state serve the children and the state's county map alike.
     counts = counts_within(state or place)
     children = children_of(place, counts)
+    named = breakdown(articles)
     beside = {
         "tag": place,
         "place_map": state_county_map(place, counts),
@@ -171,18 +210,13 @@ def _place_figures(place: Jurisdiction, articles: QuerySet) -> dict:
         .filter(jurisdiction__in=Jurisdiction.objects.within([place]))
         .select_related("jurisdiction")
         .order_by("name")[:20],
-        "officials": officials_named(articles),
-        "outlets": Outlet.objects.using(articles.db)
-        .filter(articles__in=articles.values("pk"))
-        .annotate(article_count=Count("articles"))
-        .order_by("-article_count", "name")[:20],
+        "officials": named.officials,
+        "outlets": named.outlets,
     }
     return {
         # The place's own articles, exactly: its page's count, with no statement of its own.
         "article_count": counts.get(place.pk, 0),
         "has_children": bool(children),
-        "timeline_html": render_to_string(
-            "includes/_timeline.html", {"timeline": monthly_timeline(articles)}
-        ),
+        "timeline_html": render_to_string("includes/_timeline.html", {"timeline": named.timeline}),
         "aside_html": render_to_string("includes/_place_aside.html", beside),
     }

@@ -347,7 +347,7 @@ def _read(rows, scale: float | None) -> Counts:
 COUNTING_MEMORY = "SET LOCAL work_mem = '32MB'; "
 
 
-def _counting_rows(database: str, sql: str, params: list) -> list[tuple]:
+def counting_rows(database: str, sql: str, params: list) -> list[tuple]:
     """The rows of a counting statement, run with the memory its bitmap needs.
 
     The setting and the statement go as one query string (Django binds psycopg's parameters
@@ -381,7 +381,7 @@ def exact_counts(
     ``ranking``, a list of at most RANK_ALL_LIMIT comes with its ids in that order."""
     limit = exact_read_limit()
     sql, params = _counts_sql(articles, facets, limit=limit + 1, ranking=ranking)
-    found = _read(_counting_rows(articles.db, sql, params), scale=None)
+    found = _read(counting_rows(articles.db, sql, params), scale=None)
     return None if found.tally.value > limit else found
 
 
@@ -404,7 +404,7 @@ def exact_counts_within(
         alternatives=alternatives,
         ranking=ranking,
     )
-    rows = _counting_rows(articles.db, sql, params)
+    rows = counting_rows(articles.db, sql, params)
     read = next(n for facet, *_, n in rows if facet == "read")
     if read > limit:
         return None
@@ -454,7 +454,7 @@ def bucket_sampled_counts(articles: QuerySet, facets: tuple[str, ...], expected:
     wanted = SAMPLE_BUCKETS * SAMPLE_ROWS / max(expected, 1.0)
     buckets = max(1, min(SAMPLE_BUCKETS, math.ceil(wanted)))
     sql, params = _counts_sql(articles.in_sample_buckets(buckets), facets, limit=None)
-    return _read(_counting_rows(articles.db, sql, params), scale=SAMPLE_BUCKETS / buckets)
+    return _read(counting_rows(articles.db, sql, params), scale=SAMPLE_BUCKETS / buckets)
 
 
 def sampled_counts(articles: QuerySet, facets: tuple[str, ...], expected: float) -> Counts:

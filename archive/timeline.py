@@ -4,11 +4,9 @@ Dates are as precise as known: an article dated to the day or the month falls in
 one known only to the year, or undated, cannot, and is counted beside the chart instead.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-
-from django.db.models import Count, QuerySet
-from django.db.models.functions import TruncMonth
 
 from archive.dates import DatePrecision, PartialDate
 
@@ -67,18 +65,21 @@ class Timeline:
         return [bar for bar in self.bars if bar.count]
 
 
+def month_counts_sql(rows: str) -> str:
+    """Rows of (date precision, month, articles) over ``rows`` (a FROM clause whose rows have
+    ``date_precision`` and ``published_on``)."""
+    return f"""
+        SELECT date_precision, date_trunc('month', published_on)::date, COUNT(*)
+        FROM {rows} GROUP BY 1, 2"""
+
+
 def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def monthly_timeline(articles: QuerySet) -> Timeline:
-    """Articles per month over the calendar years that have any, empty months included."""
-    rows = (
-        articles.order_by()
-        .values("date_precision", month=TruncMonth("published_on"))
-        .annotate(n=Count("pk"))
-        .values_list("date_precision", "month", "n")
-    )
+def monthly_timeline(rows: Iterable[tuple[str, date | None, int]]) -> Timeline:
+    """Articles per month over the calendar years that have any, empty months included, from
+    rows of (date precision, month, articles) such as ``month_counts_sql`` gives."""
     timeline = Timeline()
     per_month: dict[date, int] = {}
     for precision, month, n in rows:

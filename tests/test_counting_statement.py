@@ -7,7 +7,7 @@ inside one, a ``SET LOCAL`` lasts until it ends.
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection
 
-from archive.results import _counting_rows
+from archive.results import counting_rows
 
 SETTING = "SELECT current_setting('work_mem'), %s"
 
@@ -23,6 +23,6 @@ def test_the_count_has_its_memory_for_itself_alone():
     assert not connection.in_atomic_block
     default = server_setting("before")[0]
     assert default != "32MB"
-    rows = _counting_rows(DEFAULT_DB_ALIAS, SETTING, ["the count's parameter"])
+    rows = counting_rows(DEFAULT_DB_ALIAS, SETTING, ["the count's parameter"])
     assert rows == [("32MB", "the count's parameter")]
     assert server_setting("after") == (default, "after")

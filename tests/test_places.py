@@ -5,8 +5,8 @@ import re
 import pytest
 
 from archive.facets import place_counts
-from archive.models import Article, Jurisdiction
-from archive.places import officials_named
+from archive.models import Article, Jurisdiction, Outlet
+from archive.places import breakdown
 from archive.usmap import shade_class
 from tests.factories import make_article, official, place
 from tests.readers import at_most_own_statements
@@ -162,7 +162,7 @@ def test_the_officials_named_most_are_ranked_by_count_then_name_up_to_the_limit(
     make_article(jurisdictions=[place("wake-county-nc")], officials=[baker])  # not counted
     articles = Article.objects.in_jurisdictions([alamance])
 
-    named = officials_named(articles)
+    named = breakdown(articles).officials
     assert [(o.name, o.article_count) for o in named] == [
         ("Darius Reeves", 3),
         ("Gerald Baker", 1),
@@ -170,8 +170,11 @@ def test_the_officials_named_most_are_ranked_by_count_then_name_up_to_the_limit(
         ("Matt Albence", 1),
     ]
     # Three officials tie for second place: the limit keeps the first of them by name.
-    assert [o.name for o in officials_named(articles, limit=2)] == ["Darius Reeves", "Gerald Baker"]
-    assert [o.name for o in officials_named(articles, limit=3)] == [
+    assert [o.name for o in breakdown(articles, limit=2).officials] == [
+        "Darius Reeves",
+        "Gerald Baker",
+    ]
+    assert [o.name for o in breakdown(articles, limit=3).officials] == [
         "Darius Reeves",
         "Gerald Baker",
         "Marc Elrich",
@@ -195,6 +198,24 @@ def test_what_a_place_page_shows_beside_its_articles_follows_edits(client):
     html = client.get(url).content.decode()
     serving = re.search(r'id="serving-heading".*?</section>', html, re.S).group(0)
     assert "County &lt;Executive&gt;" in serving and "Montgomery County Executive" not in html
+
+
+def test_the_outlets_named_most_are_ranked_by_count_then_name_up_to_the_limit():
+    alamance = place("alamance-county-nc")
+    first, second, third = Outlet.objects.order_by("name")[:3]
+    for outlet in (third, third, second, first):
+        make_article(jurisdictions=[alamance], outlet=outlet)
+    make_article(jurisdictions=[alamance])  # no outlet
+    make_article(jurisdictions=[place("wake-county-nc")], outlet=second)  # not counted
+    articles = Article.objects.in_jurisdictions([alamance])
+
+    named = breakdown(articles).outlets
+    assert [(o.name, o.article_count) for o in named] == [
+        (third.name, 2),
+        (first.name, 1),
+        (second.name, 1),
+    ]
+    assert [o.name for o in breakdown(articles, limit=2).outlets] == [third.name, first.name]
 
 
 def test_the_timeline_counts_articles_per_month(client):
