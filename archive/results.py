@@ -53,6 +53,7 @@ from archive.caching import cached
 from archive.models import (
     SAMPLE_BUCKETS,
     Article,
+    ArticleTally,
     Jurisdiction,
     Official,
     Outlet,
@@ -420,21 +421,13 @@ NEGATION = re.compile(r'(^|[\s"(])-')
 MAIN_TABLE = re.compile(rf'FROM "{Article._meta.db_table}"(?=[\s)]|$)')
 
 
-def archive_size(database: str) -> int:
-    """The number of articles as the planner knows it (exact after the last ANALYZE)."""
-    with connections[database].cursor() as cursor:
-        cursor.execute(
-            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-            [Article._meta.db_table],
-        )
-        estimate = cursor.fetchone()[0]
-    return estimate if estimate > 0 else Article.objects.using(database).count()
-
-
 def page_sampled_counts(articles: QuerySet, facets: tuple[str, ...]) -> Counts:
     """Estimates from about SAMPLE_ROWS articles on pages picked at random (the same pages
     every time, so a page reloaded shows the same figures)."""
-    percent = min(100.0, 100.0 * SAMPLE_ROWS / archive_size(articles.db))
+    # The archive's size from the tally: exact, where the planner's figure is -1 until the
+    # table's first ANALYZE and counting the articles instead read all of them.
+    size = ArticleTally.objects.using(articles.db).archive_size()
+    percent = min(100.0, 100.0 * SAMPLE_ROWS / max(size, 1))
     sql, params = _counts_sql(articles, facets, limit=None)
     sql = MAIN_TABLE.sub(
         f'FROM "{Article._meta.db_table}" TABLESAMPLE SYSTEM ({percent:.6f}) REPEATABLE (0)',
