@@ -71,6 +71,11 @@ def test_the_map_follows_new_articles_and_renamed_places(client):
     assert (area["css"], area["count"]) == ("q2", "2")
     assert area["title"] == "Loving &lt;County&gt;, TX: 2 articles"
     assert "<County>" not in html
+    # The state list's item for it, escaped, linked, with its kind and its articles.
+    assert (
+        '<li><a href="/jurisdictions/loving-county-tx/">Loving &lt;County&gt;</a> '
+        '<span class="muted">county</span> <span class="count">2</span></li>'
+    ) in html
 
 
 def test_a_place_pages_map_follows_renamed_places_and_new_articles(client):
