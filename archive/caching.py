@@ -17,7 +17,10 @@ that instant could cache figures that miss the write. CACHE_SECONDS bounds how l
 last (twice that at most, when a process copies the shared value just before it expires).
 """
 
+import pickle
+import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
@@ -48,12 +51,37 @@ def cached[T](
     return store.get_or_set(f"archive:{name}:{archive_version()}", compute, seconds)
 
 
+@dataclass(frozen=True)
+class Packed:
+    """A value as the far cache keeps it: pickled and compressed. The place list's county map
+    is about 900 KB of HTML; stored as it was (the database cache writes every value in
+    base64, which PostgreSQL then compresses with its slower pglz), it took 27 ms of the page
+    drawn afresh at 1,000,000 articles (docs/PERFORMANCE.md, item 68)."""
+
+    data: bytes
+
+    @classmethod
+    def of(cls, value) -> "Packed":
+        return cls(zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1))
+
+    def unpacked(self):
+        return pickle.loads(zlib.decompress(self.data))
+
+
+def far_key(key: str) -> str:
+    """Where the far cache keeps a key's packed value: under a name of its own, so that a
+    process of a release before ``Packed`` (during a rolling deploy, or after a rollback)
+    never reads one it cannot unpickle, and draws its own figure instead."""
+    return f"packed:{key}"
+
+
 class LayeredCache(BaseCache):
     """A near cache (this process's memory) in front of a far one (shared by every process):
     a value is read from the far cache only when the near one lacks it, and kept near after.
 
     OPTIONS name the two caches by their aliases in settings.CACHES: ``{"NEAR": "default",
-    "FAR": "shared"}``. Keys go to both as given, each making its own.
+    "FAR": "shared"}``. A value goes near as it is, and far packed (``Packed``, under
+    ``far_key``).
     """
 
     def __init__(self, location, params):
@@ -74,30 +102,31 @@ class LayeredCache(BaseCache):
         missing = object()
         value = self.near.get(key, missing, version=version)
         if value is missing:
-            value = self.far.get(key, missing, version=version)
-            if value is missing:
+            packed = self.far.get(far_key(key), missing, version=version)
+            if packed is missing:
                 return default
+            value = packed.unpacked()
             self.near.set(key, value, version=version)
         return value
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        self.far.set(key, value, timeout, version=version)
+        self.far.set(far_key(key), Packed.of(value), timeout, version=version)
         self.near.set(key, value, timeout, version=version)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         """Added far first: when another process added it meanwhile, theirs is kept and
         read back, so every process shows the same figure."""
-        added = self.far.add(key, value, timeout, version=version)
+        added = self.far.add(far_key(key), Packed.of(value), timeout, version=version)
         if added:
             self.near.set(key, value, timeout, version=version)
         return added
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         self.near.touch(key, timeout, version=version)
-        return self.far.touch(key, timeout, version=version)
+        return self.far.touch(far_key(key), timeout, version=version)
 
     def delete(self, key, version=None):
-        deleted = self.far.delete(key, version=version)
+        deleted = self.far.delete(far_key(key), version=version)
         return self.near.delete(key, version=version) or deleted
 
     def clear(self):

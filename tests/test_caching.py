@@ -9,7 +9,7 @@ from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from archive.caching import FIGURES, cached
+from archive.caching import FIGURES, Packed, cached, far_key
 from tests.factories import make_article, place
 from tests.readers import own_statements
 
@@ -78,22 +78,50 @@ def test_drawing_a_figure_costs_the_shared_cache_a_few_statements_whatever_the_f
         assert 1 < cache_statements <= 6
 
 
+def test_the_shared_cache_keeps_a_figure_compressed():
+    """The place list's county map is about 900 KB of HTML, written to the shared cache after
+    every change: it is kept there packed, a fraction of its size, and read back the same."""
+    html = "".join(
+        f'<path d="M{n},{n % 97}l3,{n % 13}" class="q{n % 5}"></path>' for n in range(20000)
+    )
+    cached("large-figure", Drawing(html))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT sum(length(value)) FROM {SHARED_TABLE} WHERE cache_key LIKE %s",
+            ["%archive:large-figure:%"],
+        )
+        stored = cursor.fetchone()[0]
+    assert stored < len(html) / 4
+    as_another_process()
+    assert cached("large-figure", Drawing("never drawn")) == html
+
+
 def test_a_figure_another_process_stored_is_read_not_drawn():
     key = "archive:sample-figure:theirs"
-    caches["shared"].set(key, "theirs")
+    caches["shared"].set(far_key(key), Packed.of("theirs"))
     assert caches[FIGURES].get_or_set(key, Drawing("ours")) == "theirs"
     assert cache.get(key) == "theirs"
+
+
+def test_a_figure_stored_unpacked_by_an_earlier_release_is_left_to_it():
+    """A process of a release before values were packed stores them as they are, under the
+    key itself: this one draws its own beside it rather than read a value of another form."""
+    key = "archive:sample-figure:earlier"
+    caches["shared"].set(key, "stored unpacked")
+    assert caches[FIGURES].get_or_set(key, Drawing("ours")) == "ours"
+    assert caches["shared"].get(key) == "stored unpacked"
+    assert caches["shared"].get(far_key(key)) == Packed.of("ours")
 
 
 def test_two_processes_drawing_at_once_both_show_the_one_stored_first():
     key = "archive:sample-figure:race"
 
     def drawn_while_another_process_stores_its_own():
-        caches["shared"].set(key, "theirs")
+        caches["shared"].set(far_key(key), Packed.of("theirs"))
         return "ours"
 
     assert caches[FIGURES].get_or_set(key, drawn_while_another_process_stores_its_own) == "theirs"
-    assert cache.get(key) == caches["shared"].get(key) == "theirs"
+    assert cache.get(key) == caches["shared"].get(far_key(key)).unpacked() == "theirs"
 
 
 def test_a_searchs_counts_stay_in_the_process_that_counted_them(client):
