@@ -461,19 +461,18 @@ TALLIED = {
 }
 
 
-def whole_archive_counts(database: str, facets: tuple[str, ...]) -> Counts:
+def whole_archive_counts(listing: "PlannedList", facets: tuple[str, ...]) -> Counts:
     """The whole archive's size and its facets' busiest values, exactly, read from the tally
     kept as articles are written (``ArticleTally``). Counted, they would read every article;
     estimated from a sample of pages they took 10 ms at 100,000 articles, and were shown as
     "about 100,000"."""
-    parts = [
-        f"SELECT 'total', '', '', '', articles FROM {TALLY} "
-        f"WHERE kind = '{TallyKind.ARCHIVE.value}' AND tag_id = 0"
-    ]
-    parts += [f"({facet_sql(name, TALLIED[name])})" for name in facets]
-    with connections[database].cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts))
-        return _read(cursor.fetchall(), scale=None)
+    size = Tally(int(listing.expected))
+    if not facets:
+        return Counts(size, {})
+    sql = " UNION ALL ".join(f"({facet_sql(name, TALLIED[name])})" for name in facets)
+    with connections[listing.articles.db].cursor() as cursor:
+        cursor.execute(sql)
+        return Counts(size, _read(cursor.fetchall(), scale=None).facets)
 
 
 def bucket_sampled_counts(articles: QuerySet, facets: tuple[str, ...], expected: float) -> Counts:
@@ -522,16 +521,20 @@ def planned_rows(articles: QuerySet, statement: tuple[str, tuple] | None = None)
 class PlannedList:
     """A list of articles with what every count of it starts from, each worked out once
     however many counts a page draws from the list: its ids_statement() (the cache's key) and
-    the planner's estimate of its length (a statement of its own, asked only when needed)."""
+    the planner's estimate of its length (a statement of its own, asked only when needed).
+    A list with no condition at all is the whole archive, whose length the tally knows."""
 
     def __init__(self, articles: QuerySet):
         # Counted unordered: a list's order (a place's, newest first) had every match sorted
         # before the count could stop at its read limit, and no count needs it.
         self.articles = articles.order_by()
         self.statement = ids_statement(self.articles)
+        self.whole_archive = not self.articles.query.where
 
     @cached_property
     def expected(self) -> float:
+        if self.whole_archive:
+            return ArticleTally.objects.using(self.articles.db).archive_size()
         return planned_rows(self.articles, self.statement)
 
 
@@ -547,9 +550,8 @@ def measured_counts(
     when it, too, is above that (a sample of pages can miss matches clustered on a few).
     ``ranking`` as for exact_counts().
     """
-    if ranking is None and not listing.articles.query.where:
-        # No condition at all: the whole archive, which the tally counts exactly.
-        return whole_archive_counts(listing.articles.db, facets)
+    if listing.whole_archive and ranking is None:
+        return whole_archive_counts(listing, facets)
     articles, expected, estimate = listing.articles, listing.expected, None
     if expected > exact_read_limit():
         estimate = sampled_counts(articles, facets, expected)
