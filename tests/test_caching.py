@@ -96,6 +96,22 @@ def test_the_shared_cache_keeps_a_figure_compressed():
     assert cached("large-figure", Drawing("never drawn")) == html
 
 
+def test_the_shared_cache_does_not_compress_what_it_is_given_again():
+    """Its values arrive compressed already (Packed): PostgreSQL stores them as they are,
+    even one it could have compressed further, rather than running pglz over every write."""
+    caches["shared"].set("repetitive", "the same words again " * 10_000)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT pg_column_compression(value), pg_column_size(value), octet_length(value) "
+            f"FROM {SHARED_TABLE} WHERE cache_key LIKE %s",
+            ["%repetitive"],
+        )
+        compression, stored, length = cursor.fetchone()
+    assert compression is None
+    assert stored >= length
+    assert caches["shared"].get("repetitive") == "the same words again " * 10_000
+
+
 def test_a_figure_another_process_stored_is_read_not_drawn():
     key = "archive:sample-figure:theirs"
     caches["shared"].set(far_key(key), Packed.of("theirs"))
