@@ -43,7 +43,7 @@ from django.utils.text import slugify
 from reversion.models import Revision
 
 from archive.dates import DatePrecision, PartialDate
-from archive.phrases import WordPairs, snippet_query, text_match
+from archive.phrases import WordPairHashes, snippet_query, text_match
 from archive.search import (
     MARK_START,
     MARK_STOP,
@@ -722,11 +722,12 @@ class Article(models.Model):
     headline_vector = models.GeneratedField(
         expression=headline_search_vector(), output_field=SearchVectorField(), db_persist=True
     )
-    # The pairs of adjacent words in ``search_vector``, so that a phrase is one index lookup
-    # rather than a positional check of every article holding its words (archive/phrases.py).
+    # The pairs of adjacent words in ``search_vector``, hashed, so that a phrase is one index
+    # lookup rather than a positional check of every article holding its words
+    # (archive/phrases.py).
     word_pairs = models.GeneratedField(
-        expression=WordPairs(article_search_vector()),
-        output_field=SearchVectorField(),
+        expression=WordPairHashes(article_search_vector()),
+        output_field=ArrayField(models.BigIntegerField()),
         db_persist=True,
     )
     created_at = models.DateTimeField(auto_now_add=True)
